@@ -1,0 +1,37 @@
+"""The REST API root: one router per app, OpenAPI schema at /api/openapi.json, docs at /api/docs."""
+
+from ninja import NinjaAPI
+
+from core.errors import DomainError, InvalidTransition, NotFound, PermissionDenied
+from portal.api import router as portal_router
+
+api = NinjaAPI(
+    title="MLPerf Training working group",
+    version="1",
+    description="Everything the pages show, for scripts and CI. Authenticate with "
+    "`Authorization: Bearer <token>` (create a token in your profile) or the browser session.",
+    urls_namespace="api",
+)
+
+
+@api.exception_handler(NotFound)
+def _not_found(request, exc):  # type: ignore[no-untyped-def]
+    return api.create_response(request, {"detail": str(exc)}, status=404)
+
+
+@api.exception_handler(PermissionDenied)
+def _forbidden(request, exc):  # type: ignore[no-untyped-def]
+    return api.create_response(request, {"detail": str(exc)}, status=403)
+
+
+@api.exception_handler(InvalidTransition)
+def _conflict(request, exc):  # type: ignore[no-untyped-def]
+    return api.create_response(request, {"detail": str(exc)}, status=409)
+
+
+@api.exception_handler(DomainError)
+def _refused(request, exc):  # type: ignore[no-untyped-def]
+    return api.create_response(request, {"detail": str(exc)}, status=400)
+
+
+api.add_router("/wg/", portal_router)

@@ -1,0 +1,51 @@
+from django.contrib import admin
+
+from wg.models import ApiToken, Membership, Organization, Person, RoleAssignment, WorkingGroup
+
+
+@admin.register(WorkingGroup)
+class WorkingGroupAdmin(admin.ModelAdmin):
+    list_display = ("name", "short_name", "slug")
+
+
+@admin.register(Organization)
+class OrganizationAdmin(admin.ModelAdmin):
+    list_display = ("name", "slug", "parent", "website")
+    list_select_related = ("parent",)
+    search_fields = ("name", "slug")
+    list_filter = ("parent",)
+
+
+class MembershipInline(admin.TabularInline):
+    model = Membership
+    extra = 0
+    autocomplete_fields = ("organization",)
+
+
+class RoleInline(admin.TabularInline):
+    model = RoleAssignment
+    extra = 0
+    autocomplete_fields = ("organization",)
+
+
+@admin.register(Person)
+class PersonAdmin(admin.ModelAdmin):
+    list_display = ("full_name", "title", "github_handle", "user")
+    search_fields = ("full_name", "github_handle", "emails", "user__username")
+    inlines = (MembershipInline, RoleInline)
+    autocomplete_fields = ("user",)
+
+
+@admin.register(RoleAssignment)
+class RoleAssignmentAdmin(admin.ModelAdmin):
+    list_display = ("person", "role", "organization", "round_name", "start", "end")
+    list_filter = ("role", "organization")
+    list_select_related = ("person", "organization")
+    search_fields = ("person__full_name", "organization__name", "round_name")
+
+
+@admin.register(ApiToken)
+class ApiTokenAdmin(admin.ModelAdmin):
+    list_display = ("name", "user", "prefix", "created_at", "last_used_at", "revoked_at")
+    readonly_fields = ("prefix", "token_hash", "created_at", "last_used_at", "revoked_at")
+    search_fields = ("name", "user__username", "prefix")
