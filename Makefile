@@ -23,6 +23,7 @@ migrate: $(STAMP)
 
 data: migrate
 	$(PY) manage.py load_wg_data
+	$(PY) manage.py load_catalogue
 
 run: data
 	$(PY) manage.py collectstatic --noinput --verbosity 0

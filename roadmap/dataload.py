@@ -1,0 +1,86 @@
+"""The benchmark catalogue and rounds (``data/catalogue.yaml``): schema and loader."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from mlperf_logging.benchmark_meta import get_allowed_benchmarks, get_result_file_counts
+from pydantic import field_validator
+
+from core.audit import upsert_with_audit
+from core.datafile import DataError, Strict, parse_entries
+from roadmap.models import Benchmark, BenchmarkVersion, Round
+from roadmap.rulesets import known_rulesets
+
+
+class BenchmarkIn(Strict):
+    slug: str
+    name: str
+    area: str = ""
+    task: str
+    dataset: str = ""
+    quality_target: str = ""
+    reference_repo: str = ""
+
+
+class RoundIn(Strict):
+    name: str
+    ruleset: str
+    submission_date: date | None = None
+    publication_date: date | None = None
+
+    @field_validator("ruleset")
+    @classmethod
+    def _packaged_ruleset(cls, value: str) -> str:
+        if value not in known_rulesets():
+            raise ValueError(f"ruleset {value!r} is not in the installed mlperf-logging package")
+        return value
+
+
+@dataclass(frozen=True)
+class Catalogue:
+    benchmarks: list[BenchmarkIn]
+    rounds: list[RoundIn]
+
+
+def parse(source: str, doc: dict[str, Any]) -> Catalogue:
+    unknown = set(doc) - {"benchmarks", "rounds"}
+    if unknown:
+        raise DataError(f"{source}: unknown section(s): {', '.join(sorted(unknown))}")
+    catalogue = Catalogue(
+        benchmarks=parse_entries(source, doc, "benchmarks", BenchmarkIn),
+        rounds=parse_entries(source, doc, "rounds", RoundIn),
+    )
+    described = {b.slug for b in catalogue.benchmarks}
+    for i, r in enumerate(catalogue.rounds):
+        missing = set(get_allowed_benchmarks("training", r.ruleset)) - described
+        if missing:
+            raise DataError(
+                f"{source}: rounds[{i}] ({r.name}): benchmarks of ruleset {r.ruleset} without an "
+                f"entry under 'benchmarks': {', '.join(sorted(missing))}"
+            )
+    return catalogue
+
+
+def apply(catalogue: Catalogue, *, actor: Any = None) -> None:
+    """Write benchmarks, rounds and each round's benchmark versions; caller holds the transaction."""
+    counts = get_result_file_counts("training")
+    benchmarks = {
+        b.slug: upsert_with_audit(
+            Benchmark, actor=actor, lookup={"slug": b.slug}, values=b.model_dump(exclude={"slug"})
+        )[0]
+        for b in catalogue.benchmarks
+    }
+    for r in catalogue.rounds:
+        round_, _ = upsert_with_audit(
+            Round, actor=actor, lookup={"name": r.name}, values=r.model_dump(exclude={"name"})
+        )
+        for slug in sorted(set(get_allowed_benchmarks("training", r.ruleset))):
+            upsert_with_audit(
+                BenchmarkVersion,
+                actor=actor,
+                lookup={"round": round_, "benchmark": benchmarks[slug]},
+                values={"runs_required": counts[slug]},
+            )

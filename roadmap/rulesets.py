@@ -1,0 +1,17 @@
+"""The official checker rulesets this installation can apply (only the packaged ones)."""
+
+from __future__ import annotations
+
+import re
+from functools import cache
+from pathlib import Path
+
+import mlperf_logging.compliance_checker as compliance_checker
+
+
+@cache
+def known_rulesets() -> frozenset[str]:
+    """Training rulesets shipped in the pinned mlperf-logging, e.g. {'5.1.0', '6.1.0', …}."""
+    folder = Path(compliance_checker.__file__).parent
+    names = (p.name.removeprefix("training_") for p in folder.glob("training_*") if p.is_dir())
+    return frozenset(n for n in names if re.fullmatch(r"\d+\.\d+\.\d+", n))
