@@ -4,6 +4,7 @@ from ninja import NinjaAPI
 
 from core.errors import DomainError, InvalidTransition, NotFound, PermissionDenied
 from portal.api import router as portal_router
+from submissions.api import router as submissions_router
 
 api = NinjaAPI(
     title="MLPerf Training working group",
@@ -35,3 +36,4 @@ def _refused(request, exc):  # type: ignore[no-untyped-def]
 
 
 api.add_router("/wg/", portal_router)
+api.add_router("/", submissions_router)

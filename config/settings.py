@@ -195,6 +195,7 @@ CELERY_TASK_SOFT_TIME_LIMIT = 14 * 60
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TASK_ROUTES = {
+    "submissions.requeue_stalled": {"queue": "control"},
     "submissions.*": {"queue": "validate"},
     "publishing.*": {"queue": "publish"},
 }
@@ -233,7 +234,22 @@ LOGGING = {
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
-    "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
+    # The official MLPerf checkers log every step to the root logger at INFO; the service
+    # turns their output into findings, so the root logger only passes warnings on.
+    "root": {"handlers": ["console"], "level": "WARNING"},
+    "loggers": {
+        name: {"level": env_str("LOG_LEVEL", "INFO")}
+        for name in (
+            "django",
+            "celery",
+            "core",
+            "wg",
+            "roadmap",
+            "meetings",
+            "submissions",
+            "portal",
+        )
+    },
 }
 
 # Beat sends one heartbeat per queue each minute; /healthz reports how long ago each was run.
@@ -245,4 +261,9 @@ CELERY_BEAT_SCHEDULE = {
         "options": {"queue": queue, "expires": 55},
     }
     for queue in ("control", "validate", "publish")
+}
+CELERY_BEAT_SCHEDULE["requeue-stalled-validation"] = {
+    "task": "submissions.requeue_stalled",
+    "schedule": 120.0,
+    "options": {"queue": "control", "expires": 110},
 }

@@ -7,5 +7,8 @@ class CoreConfig(AppConfig):
 
     def ready(self) -> None:
         # Creating the Celery app here makes @shared_task bind to it in every process that
-        # runs Django (web, worker, management commands), not only under the celery CLI.
-        import config.celery  # noqa: F401
+        # runs Django (web, worker, management commands), not only under the celery CLI, and
+        # registering the apps' tasks now lets services queue them by name.
+        from config.celery import app
+
+        app.autodiscover_tasks(force=True)

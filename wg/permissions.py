@@ -130,3 +130,73 @@ def resource_visibility_q(user: Any) -> Q:
     if org_ids:
         q |= Q(visibility=Visibility.ORG_PRIVATE, organization_id__in=org_ids)
     return q
+
+
+# --- Submissions ------------------------------------------------------------------------------
+# Until a round is published, a submission is seen by its own organisation only; once the
+# deadline has passed, also by the round's other submitters (for review) and its chairs. These
+# functions read ``round.window`` and ``round.submissions`` through attributes only.
+
+
+def can_submit_for(user: Any, organization_id: int) -> bool:
+    """Submitter contacts upload for their organisation (superusers may act for anyone)."""
+    p = powers(user)
+    return p.superuser or organization_id in p.submitter_org_ids
+
+
+def acts_for_organizations(user: Any) -> frozenset[int]:
+    """Organisations whose embargoed submissions this user may see as an insider: the ones
+    they are affiliated with (as a member-level role holder) or submit for."""
+    p = powers(user)
+    affiliated = p.organization_ids if p.roles & MEMBER_ROLES else frozenset()
+    return affiliated | p.submitter_org_ids
+
+
+def can_review_round(user: Any, round_: Any, *, now: Any) -> bool:
+    """Once uploads are closed for everyone (deadline, grace and every extension over): chairs,
+    the round's review chairs, and the submitters of every organisation that submitted to the
+    round see all of the round's submissions."""
+    if not _uploads_closed(round_, now):
+        return False
+    p = powers(user)
+    if p.superuser or Role.CHAIR in p.roles or round_.name in p.review_rounds:
+        return True
+    submitting = set(round_.submissions.values_list("organization_id", flat=True))
+    return bool(acts_for_organizations(user) & submitting)
+
+
+def can_view_submission(user: Any, submission: Any, *, now: Any) -> bool:
+    if powers(user).superuser or submission.organization_id in acts_for_organizations(user):
+        return True
+    return can_review_round(user, submission.round, now=now)
+
+
+def can_file_objection(user: Any, round_: Any, *, against_org_id: int, now: Any) -> bool:
+    """A submitter of an organisation that submitted to the round, against another one, during
+    the review period."""
+    window = getattr(round_, "window", None)
+    if window is None or not (_uploads_closed(round_, now) and now <= window.review_ends_at):
+        return False
+    submitting = set(round_.submissions.values_list("organization_id", flat=True))
+    mine = powers(user).submitter_org_ids & submitting
+    return bool(mine - {against_org_id}) and against_org_id in submitting
+
+
+def can_decide_objection(user: Any, round_: Any) -> bool:
+    p = powers(user)
+    return p.superuser or Role.CHAIR in p.roles or round_.name in p.review_rounds
+
+
+def can_manage_round(user: Any) -> bool:
+    """Open windows, grant extensions, publish: the working-group chairs."""
+    return is_chair(user)
+
+
+def _uploads_closed(round_: Any, now: Any) -> bool:
+    # Nobody sees another organisation's package while anyone may still upload: an extension
+    # must not become a look at the competition.
+    window = getattr(round_, "window", None)
+    if window is None:
+        return False
+    last = max([window.closes_at, *(e.until for e in window.extensions.all())])
+    return now >= last

@@ -1,0 +1,289 @@
+"""REST API for rounds, submissions, validation reports, objections and published results.
+
+The same selectors and services as the pages: an embargoed submission is a 404 here too.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+from django.http import HttpRequest
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+from ninja import File, Router, Schema
+from ninja.files import UploadedFile
+
+from roadmap.models import Round
+from submissions import selectors
+from submissions.models import Objection, SubmissionVersion
+from submissions.services import intake, review
+from wg.api_auth import auth_optional, auth_required
+from wg.models import Organization
+
+router = Router(tags=["submissions"])
+
+
+class WindowOut(Schema):
+    opens_at: datetime
+    deadline: datetime
+    grace_minutes: int
+    closes_at: datetime
+    review_ends_at: datetime
+
+
+class BenchmarkOut(Schema):
+    slug: str
+    task: str
+    runs_required: int
+
+
+class RoundOut(Schema):
+    name: str
+    ruleset: str
+    submission_date: date | None
+    published_at: datetime | None
+    window: WindowOut | None
+    benchmarks: list[BenchmarkOut]
+
+
+class VersionOut(Schema):
+    number: int
+    organization: str
+    status: str
+    received_at: datetime
+    original_name: str
+    size_bytes: int
+    sha256: str
+    during_review: bool
+    rejection: str
+
+
+class ProgressOut(Schema):
+    total: int
+    done: int
+    running: int
+    final: bool
+
+
+class VersionDetailOut(VersionOut):
+    progress: ProgressOut
+    report: dict[str, Any] | None
+
+
+class ObjectionIn(Schema):
+    against: str
+    text: str
+    path: str = ""
+    fix_required: bool = False
+
+
+class ObjectionOut(Schema):
+    id: int
+    filed_by: str
+    against: str
+    path: str
+    text: str
+    fix_required: bool
+    status: str
+    decision: str
+
+
+class DecisionIn(Schema):
+    status: str
+    decision: str
+
+
+def _round_out(r: Round) -> RoundOut:
+    window = getattr(r, "window", None)
+    return RoundOut(
+        name=r.name,
+        ruleset=r.ruleset,
+        submission_date=r.submission_date,
+        published_at=r.published_at,
+        window=WindowOut(
+            opens_at=window.opens_at,
+            deadline=window.deadline,
+            grace_minutes=window.grace_minutes,
+            closes_at=window.closes_at,
+            review_ends_at=window.review_ends_at,
+        )
+        if window
+        else None,
+        benchmarks=[
+            BenchmarkOut(
+                slug=v.benchmark.slug, task=v.benchmark.task, runs_required=v.runs_required
+            )
+            for v in r.benchmark_versions.all()
+        ],
+    )
+
+
+def _version_out(v: SubmissionVersion) -> dict[str, Any]:
+    return {
+        "number": v.number,
+        "organization": v.submission.organization.slug,
+        "status": v.status,
+        "received_at": v.received_at,
+        "original_name": v.original_name,
+        "size_bytes": v.size_bytes,
+        "sha256": v.sha256,
+        "during_review": v.during_review,
+        "rejection": v.rejection,
+    }
+
+
+def _objection_out(o: Objection) -> ObjectionOut:
+    return ObjectionOut(
+        id=o.pk,
+        filed_by=o.filed_by.slug,
+        against=o.against.slug,
+        path=o.path,
+        text=o.text,
+        fix_required=o.fix_required,
+        status=o.status,
+        decision=o.decision,
+    )
+
+
+@router.get("/rounds", response=list[RoundOut], auth=auth_optional)
+def round_list(request: HttpRequest) -> list[RoundOut]:
+    rounds = Round.objects.select_related("window").prefetch_related(
+        "benchmark_versions__benchmark"
+    )
+    return [_round_out(r) for r in rounds]
+
+
+@router.get("/rounds/{name}", response=RoundOut, auth=auth_optional)
+def round_detail(request: HttpRequest, name: str) -> RoundOut:
+    return _round_out(selectors.round_get(name))
+
+
+@router.post(
+    "/rounds/{name}/submissions/{org}/versions", response={201: VersionOut}, auth=auth_required
+)
+def version_upload(
+    request: HttpRequest, name: str, org: str, package: UploadedFile = File(...)
+) -> tuple[int, dict]:
+    round_ = selectors.round_get(name)
+    organization = get_object_or_404(Organization, slug=org)
+    version = intake.version_upload(
+        actor=request.user,
+        round=round_,
+        organization=organization,
+        stream=package,
+        original_name=package.name or "package",
+    )
+    return 201, _version_out(version)
+
+
+@router.get(
+    "/rounds/{name}/submissions/{org}/versions", response=list[VersionOut], auth=auth_required
+)
+def version_list(request: HttpRequest, name: str, org: str) -> list[dict]:
+    round_ = selectors.round_get(name)
+    submission = selectors.submission_get_for_user(
+        user=request.user, round=round_, org_slug=org, now=timezone.now()
+    )
+    return [_version_out(v) for v in submission.versions.select_related("submission__organization")]
+
+
+@router.get(
+    "/rounds/{name}/submissions/{org}/versions/{number}",
+    response=VersionDetailOut,
+    auth=auth_required,
+)
+def version_detail(request: HttpRequest, name: str, org: str, number: int) -> dict:
+    round_ = selectors.round_get(name)
+    version = selectors.version_get_for_user(
+        user=request.user, round=round_, org_slug=org, number=number, now=timezone.now()
+    )
+    progress = selectors.version_progress(version)
+    report = getattr(version, "report", None)
+    return {
+        **_version_out(version),
+        "progress": {
+            "total": progress.total,
+            "done": progress.done,
+            "running": progress.running,
+            "final": progress.final,
+        },
+        "report": report.package_json if report and report.package_json else None,
+    }
+
+
+@router.get("/rounds/{name}/objections", response=list[ObjectionOut], auth=auth_required)
+def objection_list(request: HttpRequest, name: str) -> list[ObjectionOut]:
+    overview = selectors.round_overview(
+        user=request.user, round=selectors.round_get(name), now=timezone.now()
+    )
+    return [_objection_out(o) for o in overview.objections]
+
+
+@router.post("/rounds/{name}/objections", response={201: ObjectionOut}, auth=auth_required)
+def objection_create(
+    request: HttpRequest, name: str, payload: ObjectionIn
+) -> tuple[int, ObjectionOut]:
+    round_ = selectors.round_get(name)
+    against = get_object_or_404(Organization, slug=payload.against)
+    objection = review.objection_file(
+        actor=request.user,
+        round=round_,
+        against=against,
+        text=payload.text,
+        path=payload.path,
+        fix_required=payload.fix_required,
+    )
+    return 201, _objection_out(objection)
+
+
+@router.post("/rounds/{name}/objections/{pk}/decision", response=ObjectionOut, auth=auth_required)
+def objection_decide(request: HttpRequest, name: str, pk: int, payload: DecisionIn) -> ObjectionOut:
+    objection = get_object_or_404(Objection, pk=pk, round__name=name)
+    return _objection_out(
+        review.objection_decide(
+            actor=request.user,
+            objection=objection,
+            status=payload.status,
+            decision=payload.decision,
+        )
+    )
+
+
+@router.post("/rounds/{name}/publish", response={200: dict}, auth=auth_required)
+def round_publish(request: HttpRequest, name: str) -> dict:
+    count = review.round_publish(actor=request.user, round=selectors.round_get(name))
+    return {"round": name, "results": count}
+
+
+@router.get("/results/{name}", auth=auth_optional)
+def results(
+    request: HttpRequest,
+    name: str,
+    division: str = "",
+    availability: str = "",
+    organization: str = "",
+) -> dict:
+    round_ = selectors.published_round_get(name)
+    benchmarks, rows = selectors.results_table(
+        round=round_, division=division, availability=availability, organization=organization
+    )
+    return {
+        "round": round_.name,
+        "ruleset": round_.ruleset,
+        "unit": "minutes",
+        "benchmarks": benchmarks,
+        "results": [
+            {
+                "organization": r.organization.name,
+                "system": r.system,
+                "system_name": r.system_name,
+                "division": r.division,
+                "availability": r.availability,
+                "accelerator": r.accelerator_model,
+                "accelerators": r.accelerators,
+                "scores": r.scores,
+            }
+            for r in rows
+        ],
+    }

@@ -1,0 +1,172 @@
+"""Public results of published rounds: tables, exports, system pages, logs and charts."""
+
+from __future__ import annotations
+
+import csv
+from io import StringIO
+
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import render
+from django.views.decorators.http import require_GET
+
+from submissions import selectors
+from submissions.charts import bar_chart, line_chart
+from submissions.forms import ResultsFilterForm
+from submissions.views.rounds import file_response
+
+
+@require_GET
+def results_index(request: HttpRequest) -> HttpResponse:
+    rounds = list(selectors.published_rounds())
+    benchmarks = sorted(
+        {b for r in rounds for b in r.published_results.values_list("benchmark", flat=True)}
+    )
+    histories = [(b, line_chart(selectors.score_history(b), unit="min")) for b in benchmarks]
+    return render(
+        request, "submissions/results_index.html", {"rounds": rounds, "histories": histories}
+    )
+
+
+def _table(request: HttpRequest, name: str):
+    round_ = selectors.published_round_get(name)
+    form = ResultsFilterForm(request.GET)
+    filters = form.cleaned_data if form.is_valid() else {}
+    benchmarks, rows = selectors.results_table(
+        round=round_,
+        division=filters.get("division", ""),
+        availability=filters.get("availability", ""),
+        organization=filters.get("organization", ""),
+        sort=filters.get("sort", "") or "org",
+    )
+    return round_, form, benchmarks, rows
+
+
+@require_GET
+def results_round(request: HttpRequest, name: str) -> HttpResponse:
+    round_, form, benchmarks, rows = _table(request, name)
+    charts = [
+        (
+            b,
+            bar_chart(
+                [
+                    (f"{r.organization.name} {r.system_name}", r.scores[b])
+                    for r in rows
+                    if b in r.scores
+                ],
+                unit="min",
+            ),
+        )
+        for b in benchmarks
+    ]
+    query = request.GET.copy()
+    query.pop("sort", None)
+    return render(
+        request,
+        "submissions/results_round.html",
+        {
+            "round": round_,
+            "form": form,
+            "benchmarks": benchmarks,
+            "rows": rows,
+            "charts": charts,
+            "query": query.urlencode(),
+            "availabilities": sorted({r.availability for r in rows}),
+            "organizations": sorted({(r.organization.slug, r.organization.name) for r in rows}),
+        },
+    )
+
+
+def _export_rows(rows, benchmarks):
+    for r in rows:
+        yield {
+            "organization": r.organization.name,
+            "system": r.system,
+            "system_name": r.system_name,
+            "division": r.division,
+            "availability": r.availability,
+            "accelerator": r.accelerator_model,
+            "accelerators": r.accelerators,
+            **{b: r.scores.get(b) for b in benchmarks},
+        }
+
+
+@require_GET
+def results_export(request: HttpRequest, name: str, fmt: str) -> HttpResponse:
+    if fmt not in ("csv", "json"):
+        raise Http404("Exports are .csv or .json")
+    round_, _form, benchmarks, rows = _table(request, name)
+    records = list(_export_rows(rows, benchmarks))
+    if fmt == "json":
+        return JsonResponse(
+            {
+                "round": round_.name,
+                "ruleset": round_.ruleset,
+                "unit": "minutes",
+                "benchmarks": benchmarks,
+                "results": records,
+            }
+        )
+    buffer = StringIO()
+    writer = csv.DictWriter(
+        buffer,
+        fieldnames=[
+            "organization",
+            "system",
+            "system_name",
+            "division",
+            "availability",
+            "accelerator",
+            "accelerators",
+            *benchmarks,
+        ],
+    )
+    writer.writeheader()
+    writer.writerows(records)
+    response = HttpResponse(buffer.getvalue(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="mlperf-training-{round_.name}.csv"'
+    return response
+
+
+@require_GET
+def results_system(request: HttpRequest, name: str, org: str, system: str) -> HttpResponse:
+    round_ = selectors.published_round_get(name)
+    results, version = selectors.published_system(round=round_, org_slug=org, system=system)
+    description = version.systems.filter(name=system).first()
+    scores = {s.benchmark: s for s in version.scores.filter(system=system)}
+    prefix = f"{version.org_folder}/" if version.org_folder else ""
+    benches = []
+    for result in results:
+        folder = f"{prefix}results/{system}/{result.benchmark}/"
+        logs = list(
+            version.files.filter(path__startswith=folder, path__contains="result_").order_by("path")
+        )
+        runs = scores[result.benchmark].run_minutes if result.benchmark in scores else []
+        benches.append(
+            (result, list(zip(logs, runs + [None] * (len(logs) - len(runs)), strict=False)))
+        )
+    return render(
+        request,
+        "submissions/results_system.html",
+        {
+            "round": round_,
+            "results": results,
+            "version": version,
+            "description": description,
+            "benches": benches,
+            "organization": results[0].organization,
+        },
+    )
+
+
+@require_GET
+def results_file(request: HttpRequest, name: str, org: str, system: str, path: str) -> HttpResponse:
+    """A log or system description of a published result (only files of that system)."""
+    round_ = selectors.published_round_get(name)
+    results, version = selectors.published_system(round=round_, org_slug=org, system=system)
+    prefix = f"{version.org_folder}/" if version.org_folder else ""
+    # Only the files of results that were published; a result removed by an upheld objection
+    # stays embargoed.
+    folders = tuple(f"{prefix}results/{system}/{r.benchmark}/" for r in results)
+    if not path.startswith(folders) and path != f"{prefix}systems/{system}.json":
+        raise Http404("Not a file of this published system")
+    return file_response(version, path)

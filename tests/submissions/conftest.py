@@ -1,0 +1,82 @@
+"""Fixtures for the submission service: a round with an open window, organisations named as
+in the packages, their submitters, and tasks run inline (Celery's eager mode)."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from django.core.management import call_command
+from django.utils import timezone
+
+from config.celery import app
+from roadmap.models import Round
+from submissions.models import SubmissionWindow
+from tests.factories import OrganizationFactory, person_with_role
+from wg.models import Role
+
+
+@pytest.fixture
+def catalogue(db):
+    call_command("load_catalogue", stdout=open("/dev/null", "w"))  # noqa: SIM115
+
+
+@pytest.fixture
+def round_open(catalogue) -> Round:
+    """Round v5.1 (ruleset 5.1.0) open for submissions: the deadline is tomorrow."""
+    round_ = Round.objects.get(name="v5.1")
+    now = timezone.now()
+    SubmissionWindow.objects.create(
+        round=round_,
+        opens_at=now - timedelta(days=7),
+        deadline=now + timedelta(days=1),
+        review_ends_at=now + timedelta(days=21),
+    )
+    return Round.objects.select_related("window").get(pk=round_.pk)
+
+
+def close_window(round_: Round, *, days_ago: float = 1) -> None:
+    """Move the window so uploads closed ``days_ago`` days ago and review is under way."""
+    now = timezone.now()
+    SubmissionWindow.objects.filter(round=round_).update(
+        opens_at=now - timedelta(days=30),
+        deadline=now - timedelta(days=days_ago),
+        review_ends_at=now + timedelta(days=14),
+    )
+    round_.window.refresh_from_db()
+
+
+@pytest.fixture
+def acme(db):
+    return OrganizationFactory(name="Acme", slug="acme")
+
+
+@pytest.fixture
+def amd(db):
+    return OrganizationFactory(name="AMD", slug="amd")
+
+
+@pytest.fixture
+def acme_submitter(acme):
+    return person_with_role(Role.SUBMITTER, acme, username="acme-submitter").user
+
+
+@pytest.fixture
+def amd_submitter(amd):
+    return person_with_role(Role.SUBMITTER, amd, username="amd-submitter").user
+
+
+@pytest.fixture
+def eager():
+    """Run queued tasks in this process when their transaction commits."""
+    app.conf.task_always_eager = True
+    app.conf.task_eager_propagates = True
+    yield
+    app.conf.task_always_eager = False
+    app.conf.task_eager_propagates = False
+
+
+@pytest.fixture
+def submissions_root(settings, tmp_path):
+    settings.SUBMISSIONS_ROOT = tmp_path / "store"
+    return settings.SUBMISSIONS_ROOT

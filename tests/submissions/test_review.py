@@ -1,0 +1,160 @@
+"""Objections, decisions and publication."""
+
+import pytest
+
+from core.errors import DomainError, InvalidTransition, PermissionDenied
+from submissions.models import PublishedResult
+from submissions.models.review import ObjectionStatus
+from submissions.services.intake import version_upload
+from submissions.services.review import (
+    objection_decide,
+    objection_file,
+    objection_withdraw,
+    round_publish,
+)
+from tests.submissions.conftest import close_window
+from tests.submissions.packages import generated_org, tar_gz
+
+pytestmark = pytest.mark.usefixtures("eager", "submissions_root")
+
+
+@pytest.fixture
+def submitted(
+    round_open,
+    acme,
+    amd,
+    acme_submitter,
+    amd_submitter,
+    tmp_path,
+    django_capture_on_commit_callbacks,
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        for user, org in ((acme_submitter, acme), (amd_submitter, amd)):
+            version_upload(
+                actor=user,
+                round=round_open,
+                organization=org,
+                stream=tar_gz(generated_org(tmp_path / org.slug, org=org.name)),
+                original_name="p.tar.gz",
+            )
+    return round_open
+
+
+def test_objections_are_filed_only_during_review_by_another_submitting_organisation(
+    submitted, acme, amd, acme_submitter, amd_submitter, member
+):
+    with pytest.raises(PermissionDenied):  # before the deadline
+        objection_file(actor=amd_submitter, round=submitted, against=acme, text="x")
+    close_window(submitted)
+    with pytest.raises(PermissionDenied):  # against itself
+        objection_file(actor=acme_submitter, round=submitted, against=acme, text="x")
+    with pytest.raises(PermissionDenied):  # not a submitter of the round
+        objection_file(actor=member, round=submitted, against=acme, text="x")
+    objection = objection_file(
+        actor=amd_submitter,
+        round=submitted,
+        against=acme,
+        text="Seeds repeat",
+        path="results/acme_box/llama2_70b_lora",
+        fix_required=True,
+    )
+    assert (objection.filed_by, objection.against, objection.status) == (
+        amd,
+        acme,
+        ObjectionStatus.OPEN,
+    )
+
+
+def test_chairs_decide_and_a_decided_objection_cannot_change(
+    submitted, acme, amd_submitter, chair, member
+):
+    close_window(submitted)
+    objection = objection_file(actor=amd_submitter, round=submitted, against=acme, text="x")
+    with pytest.raises(PermissionDenied):
+        objection_decide(actor=member, objection=objection, status="upheld", decision="no")
+    with pytest.raises(DomainError):
+        objection_decide(actor=chair, objection=objection, status="upheld", decision=" ")
+    decided = objection_decide(
+        actor=chair, objection=objection, status="dismissed", decision="Seeds are fine."
+    )
+    assert decided.status == "dismissed" and decided.decided_by == chair
+    with pytest.raises(InvalidTransition):
+        objection_decide(
+            actor=chair, objection=decided, status="upheld", decision="changed my mind"
+        )
+    with pytest.raises(InvalidTransition):
+        objection_withdraw(actor=amd_submitter, objection=decided)
+
+
+def test_publication_waits_for_the_window_and_for_decisions(
+    submitted, acme, amd_submitter, chair, member
+):
+    with pytest.raises(DomainError, match="window has closed"):
+        round_publish(actor=chair, round=submitted)
+    close_window(submitted)
+    objection = objection_file(actor=amd_submitter, round=submitted, against=acme, text="x")
+    with pytest.raises(DomainError, match="open objection"):
+        round_publish(actor=chair, round=submitted)
+    with pytest.raises(PermissionDenied):
+        round_publish(actor=member, round=submitted)
+    objection_decide(actor=chair, objection=objection, status="dismissed", decision="ok")
+    assert round_publish(actor=chair, round=submitted) == 2
+    with pytest.raises(InvalidTransition):
+        round_publish(actor=chair, round=submitted)
+
+
+def test_an_upheld_objection_removes_the_result_unless_a_fix_follows(
+    submitted,
+    acme,
+    amd,
+    acme_submitter,
+    amd_submitter,
+    chair,
+    tmp_path,
+    django_capture_on_commit_callbacks,
+):
+    close_window(submitted)
+    objection = objection_file(
+        actor=amd_submitter,
+        round=submitted,
+        against=acme,
+        text="bad",
+        path="results/acme_box/llama2_70b_lora",
+        fix_required=True,
+    )
+    objection_decide(actor=chair, objection=objection, status="upheld", decision="Rerun needed")
+    round_publish(actor=chair, round=submitted)
+    assert set(PublishedResult.objects.values_list("organization__slug", flat=True)) == {"amd"}
+
+
+def test_a_fix_uploaded_after_the_decision_is_what_gets_published(
+    submitted,
+    acme,
+    amd,
+    acme_submitter,
+    amd_submitter,
+    chair,
+    tmp_path,
+    django_capture_on_commit_callbacks,
+):
+    close_window(submitted)
+    objection = objection_file(
+        actor=amd_submitter,
+        round=submitted,
+        against=acme,
+        text="bad",
+        path="results/acme_box/llama2_70b_lora",
+        fix_required=True,
+    )
+    objection_decide(actor=chair, objection=objection, status="upheld", decision="Rerun needed")
+    with django_capture_on_commit_callbacks(execute=True):
+        fix = version_upload(
+            actor=acme_submitter,
+            round=submitted,
+            organization=acme,
+            stream=tar_gz(generated_org(tmp_path / "fix")),
+            original_name="fix.tar.gz",
+        )
+    round_publish(actor=chair, round=submitted)
+    published = PublishedResult.objects.get(organization=acme)
+    assert published.version_id == fix.pk
