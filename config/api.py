@@ -1,6 +1,8 @@
 """The REST API root: one router per app, OpenAPI schema at /api/openapi.json, docs at /api/docs."""
 
+from django.conf import settings
 from ninja import NinjaAPI
+from ninja.errors import ValidationError
 
 from core.errors import DomainError, InvalidTransition, NotFound, PermissionDenied
 from portal.api import router as portal_router
@@ -13,6 +15,16 @@ api = NinjaAPI(
     "`Authorization: Bearer <token>` (create a token in your profile) or the browser session.",
     urls_namespace="api",
 )
+
+
+@api.exception_handler(ValidationError)
+def _invalid(request, exc):  # type: ignore[no-untyped-def]
+    if getattr(request, "upload_too_large", False):
+        # The upload handler dropped the file past the cap, so it looks "missing"; say why.
+        limit = settings.SUBMISSION_MAX_UPLOAD_BYTES
+        detail = f"The package is larger than the limit of {limit:,} bytes; nothing was stored."
+        return api.create_response(request, {"detail": detail}, status=413)
+    return api.create_response(request, {"detail": exc.errors}, status=422)
 
 
 @api.exception_handler(NotFound)

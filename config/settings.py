@@ -267,3 +267,7 @@ CELERY_BEAT_SCHEDULE["requeue-stalled-validation"] = {
     "schedule": 120.0,
     "options": {"queue": "control", "expires": 110},
 }
+FILE_UPLOAD_HANDLERS = [
+    "submissions.upload_handlers.CappedUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]

@@ -7,6 +7,7 @@ from config.api import api
 urlpatterns = [
     path("", include("portal.urls")),
     path("", include("submissions.urls")),
+    path("", include("wg.urls")),
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("admin/", admin.site.urls),

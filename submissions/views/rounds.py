@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import mimetypes
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
@@ -44,6 +45,14 @@ def version_upload(request: HttpRequest, name: str, org: str) -> HttpResponse:
     organization = get_object_or_404(Organization, slug=org)
     form = UploadForm(request.POST, request.FILES)
     wants_json = "application/json" in request.headers.get("Accept", "")
+    if getattr(request, "upload_too_large", False):
+        limit = settings.SUBMISSION_MAX_UPLOAD_BYTES
+        return _refused(
+            request,
+            round_,
+            f"The package is larger than the limit of {limit:,} bytes; nothing was stored.",
+            wants_json,
+        )
     if not form.is_valid():
         return _refused(request, round_, "Choose a package file to upload.", wants_json)
     package = form.cleaned_data["package"]

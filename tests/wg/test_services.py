@@ -70,3 +70,28 @@ def test_role_assign_twice_keeps_one_assignment(db):
     )
     assert first.pk == again.pk
     assert again.start == date(2024, 1, 1)
+
+
+def test_the_token_page_shows_a_new_secret_once_and_revokes(client, member):
+    from wg.models import ApiToken
+
+    client.force_login(member)
+    created = client.post("/accounts/tokens/new/", {"name": "ci"}).content.decode()
+    token = ApiToken.objects.get(user=member)
+    assert "mlwg_" + token.prefix in created
+    assert "mlwg_" + token.prefix not in client.get("/accounts/tokens/").content.decode().replace(
+        f"mlwg_{token.prefix}…", ""
+    )
+    client.post(f"/accounts/tokens/{token.pk}/revoke/")
+    token.refresh_from_db()
+    assert token.revoked_at is not None
+
+
+def test_one_cannot_revoke_another_users_token(client, member, observer):
+    from wg.models import ApiToken
+    from wg.services import api_token_create
+
+    token, _ = api_token_create(actor=member, user=member, name="mine")
+    client.force_login(observer)
+    assert client.post(f"/accounts/tokens/{token.pk}/revoke/").status_code == 404
+    assert ApiToken.objects.get(pk=token.pk).revoked_at is None
