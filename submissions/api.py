@@ -11,7 +11,7 @@ from typing import Any
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
-from ninja import File, Router, Schema
+from ninja import File, Router, Schema, Status
 from ninja.files import UploadedFile
 
 from roadmap.models import Round
@@ -164,7 +164,7 @@ def round_detail(request: HttpRequest, name: str) -> RoundOut:
 )
 def version_upload(
     request: HttpRequest, name: str, org: str, package: UploadedFile = File(...)
-) -> tuple[int, dict]:
+) -> Status:
     round_ = selectors.round_get(name)
     organization = get_object_or_404(Organization, slug=org)
     version = intake.version_upload(
@@ -174,7 +174,7 @@ def version_upload(
         stream=package,
         original_name=package.name or "package",
     )
-    return 201, _version_out(version)
+    return Status(201, _version_out(version))
 
 
 @router.get(
@@ -221,9 +221,7 @@ def objection_list(request: HttpRequest, name: str) -> list[ObjectionOut]:
 
 
 @router.post("/rounds/{name}/objections", response={201: ObjectionOut}, auth=auth_required)
-def objection_create(
-    request: HttpRequest, name: str, payload: ObjectionIn
-) -> tuple[int, ObjectionOut]:
+def objection_create(request: HttpRequest, name: str, payload: ObjectionIn) -> Status:
     round_ = selectors.round_get(name)
     against = get_object_or_404(Organization, slug=payload.against)
     objection = review.objection_file(
@@ -234,7 +232,7 @@ def objection_create(
         path=payload.path,
         fix_required=payload.fix_required,
     )
-    return 201, _objection_out(objection)
+    return Status(201, _objection_out(objection))
 
 
 @router.post("/rounds/{name}/objections/{pk}/decision", response=ObjectionOut, auth=auth_required)
@@ -265,25 +263,6 @@ def results(
     organization: str = "",
 ) -> dict:
     round_ = selectors.published_round_get(name)
-    benchmarks, rows = selectors.results_table(
+    return selectors.results_document(
         round=round_, division=division, availability=availability, organization=organization
     )
-    return {
-        "round": round_.name,
-        "ruleset": round_.ruleset,
-        "unit": "minutes",
-        "benchmarks": benchmarks,
-        "results": [
-            {
-                "organization": r.organization.name,
-                "system": r.system,
-                "system_name": r.system_name,
-                "division": r.division,
-                "availability": r.availability,
-                "accelerator": r.accelerator_model,
-                "accelerators": r.accelerators,
-                "scores": r.scores,
-            }
-            for r in rows
-        ],
-    }

@@ -7,6 +7,7 @@ for published rounds.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -208,12 +209,6 @@ def version_findings(version: SubmissionVersion) -> QuerySet[Finding]:
 
 # --- Published results ------------------------------------------------------------------------
 
-SORTS = {
-    "org": ("organization__name", "system"),
-    "system": ("system_name",),
-    "division": ("division", "organization__name"),
-}
-
 
 @dataclass
 class ResultRow:
@@ -275,17 +270,19 @@ def results_table(
     return sorted(benchmarks), ordered
 
 
-def _sort_key(sort: str):
-    if sort == "system":
-        return lambda r: r.system_name.lower()
-    if sort == "division":
-        return lambda r: (r.division, r.organization.name.lower(), r.system_name.lower())
-    if sort == "accelerators":
-        return lambda r: (r.accelerators or 0, r.organization.name.lower())
-    if sort and sort not in SORTS:
-        # A benchmark column: fastest first, systems without that score last.
-        return lambda r: (r.scores.get(sort) is None, r.scores.get(sort) or 0.0)
-    return lambda r: (r.organization.name.lower(), r.system_name.lower())
+_SORT_KEYS: dict[str, Callable[[ResultRow], Any]] = {
+    "org": lambda r: (r.organization.name.lower(), r.system_name.lower()),
+    "system": lambda r: r.system_name.lower(),
+    "division": lambda r: (r.division, r.organization.name.lower(), r.system_name.lower()),
+    "accelerators": lambda r: (r.accelerators or 0, r.organization.name.lower()),
+}
+
+
+def _sort_key(sort: str) -> Callable[[ResultRow], Any]:
+    if sort in _SORT_KEYS:
+        return _SORT_KEYS[sort]
+    # Any other value names a benchmark column: fastest first, systems without a score last.
+    return lambda r: (r.scores.get(sort) is None, r.scores.get(sort) or 0.0)
 
 
 def published_system(
@@ -309,3 +306,27 @@ def score_history(benchmark: str) -> list[tuple[str, float]]:
     ):
         best[name] = min(score, best.get(name, score))
     return sorted(best.items())
+
+
+def results_document(*, round: Round, **filters: str) -> dict[str, Any]:
+    """The published results of a round as the JSON export and the API return them."""
+    benchmarks, rows = results_table(round=round, **filters)
+    return {
+        "round": round.name,
+        "ruleset": round.ruleset,
+        "unit": "minutes",
+        "benchmarks": benchmarks,
+        "results": [
+            {
+                "organization": r.organization.name,
+                "system": r.system,
+                "system_name": r.system_name,
+                "division": r.division,
+                "availability": r.availability,
+                "accelerator": r.accelerator_model,
+                "accelerators": r.accelerators,
+                "scores": r.scores,
+            }
+            for r in rows
+        ],
+    }

@@ -34,7 +34,7 @@ from submissions.models import (
 from submissions.models.intake import VersionStatus
 from submissions.models.validation import CheckStatus
 from submissions.services.reporting import report_store
-from submissions.unpack import UnpackError, UnpackLimits, unpack_archive
+from submissions.unpack import UnpackedFile, UnpackError, UnpackLimits, unpack_archive
 
 log = logging.getLogger(__name__)
 
@@ -91,7 +91,9 @@ def _limits() -> UnpackLimits:
     )
 
 
-def _start_validation(version: SubmissionVersion, files: list, org_folder: Path) -> None:
+def _start_validation(
+    version: SubmissionVersion, files: list[UnpackedFile], org_folder: Path
+) -> None:
     tree = storage.tree_path(version.pk)
     relative_org = org_folder.relative_to(tree).as_posix() if org_folder != tree else ""
     plan = checker.plan_package(org_folder)
@@ -104,12 +106,12 @@ def _start_validation(version: SubmissionVersion, files: list, org_folder: Path)
         report = ValidationReport.objects.create(
             version=version, ruleset=version.submission.round.ruleset, started_at=timezone.now()
         )
-        checks = BenchmarkCheck.objects.bulk_create(
+        BenchmarkCheck.objects.bulk_create(
             BenchmarkCheck(report=report, system=system, benchmark=benchmark)
             for system, benchmark in plan.units
         )
         _transition(version, VersionStatus.VALIDATING, org_folder=relative_org)
-        ids = [c.pk for c in BenchmarkCheck.objects.filter(report=report)] if checks else []
+        ids = list(BenchmarkCheck.objects.filter(report=report).values_list("pk", flat=True))
         transaction.on_commit(
             lambda: _enqueue_checks(ids) if ids else _enqueue_finalize(version.pk)
         )

@@ -27,23 +27,20 @@ def results_index(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _table(request: HttpRequest, name: str):
-    round_ = selectors.published_round_get(name)
+def _filters(request: HttpRequest) -> tuple[ResultsFilterForm, dict[str, str]]:
     form = ResultsFilterForm(request.GET)
-    filters = form.cleaned_data if form.is_valid() else {}
-    benchmarks, rows = selectors.results_table(
-        round=round_,
-        division=filters.get("division", ""),
-        availability=filters.get("availability", ""),
-        organization=filters.get("organization", ""),
-        sort=filters.get("sort", "") or "org",
-    )
-    return round_, form, benchmarks, rows
+    data = form.cleaned_data if form.is_valid() else {}
+    keys = ("division", "availability", "organization")
+    filters = {k: data.get(k, "") for k in keys}
+    filters["sort"] = data.get("sort", "") or "org"
+    return form, filters
 
 
 @require_GET
 def results_round(request: HttpRequest, name: str) -> HttpResponse:
-    round_, form, benchmarks, rows = _table(request, name)
+    round_ = selectors.published_round_get(name)
+    form, filters = _filters(request)
+    benchmarks, rows = selectors.results_table(round=round_, **filters)
     charts = [
         (
             b,
@@ -76,52 +73,31 @@ def results_round(request: HttpRequest, name: str) -> HttpResponse:
     )
 
 
-def _export_rows(rows, benchmarks):
-    for r in rows:
-        yield {
-            "organization": r.organization.name,
-            "system": r.system,
-            "system_name": r.system_name,
-            "division": r.division,
-            "availability": r.availability,
-            "accelerator": r.accelerator_model,
-            "accelerators": r.accelerators,
-            **{b: r.scores.get(b) for b in benchmarks},
-        }
-
-
 @require_GET
 def results_export(request: HttpRequest, name: str, fmt: str) -> HttpResponse:
     if fmt not in ("csv", "json"):
         raise Http404("Exports are .csv or .json")
-    round_, _form, benchmarks, rows = _table(request, name)
-    records = list(_export_rows(rows, benchmarks))
+    round_ = selectors.published_round_get(name)
+    _form, filters = _filters(request)
+    document = selectors.results_document(round=round_, **filters)
     if fmt == "json":
-        return JsonResponse(
-            {
-                "round": round_.name,
-                "ruleset": round_.ruleset,
-                "unit": "minutes",
-                "benchmarks": benchmarks,
-                "results": records,
-            }
-        )
+        return JsonResponse(document)
+    columns = [
+        "organization",
+        "system",
+        "system_name",
+        "division",
+        "availability",
+        "accelerator",
+        "accelerators",
+    ]
     buffer = StringIO()
-    writer = csv.DictWriter(
-        buffer,
-        fieldnames=[
-            "organization",
-            "system",
-            "system_name",
-            "division",
-            "availability",
-            "accelerator",
-            "accelerators",
-            *benchmarks,
-        ],
-    )
-    writer.writeheader()
-    writer.writerows(records)
+    writer = csv.writer(buffer)
+    writer.writerow(columns + document["benchmarks"])
+    for record in document["results"]:
+        writer.writerow(
+            [record[c] for c in columns] + [record["scores"].get(b) for b in document["benchmarks"]]
+        )
     response = HttpResponse(buffer.getvalue(), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="mlperf-training-{round_.name}.csv"'
     return response

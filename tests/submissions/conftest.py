@@ -80,3 +80,31 @@ def eager():
 def submissions_root(settings, tmp_path):
     settings.SUBMISSIONS_ROOT = tmp_path / "store"
     return settings.SUBMISSIONS_ROOT
+
+
+@pytest.fixture
+def submitted(
+    round_open,
+    acme,
+    amd,
+    acme_submitter,
+    amd_submitter,
+    tmp_path,
+    eager,
+    submissions_root,
+    django_capture_on_commit_callbacks,
+) -> Round:
+    """Round v5.1 with a valid version from Acme and one from AMD, uploads still open."""
+    from submissions.services.intake import version_upload
+    from tests.submissions.packages import generated_org, tar_gz
+
+    with django_capture_on_commit_callbacks(execute=True):
+        for user, org in ((acme_submitter, acme), (amd_submitter, amd)):
+            version_upload(
+                actor=user,
+                round=round_open,
+                organization=org,
+                original_name="p.tar.gz",
+                stream=tar_gz(generated_org(tmp_path / org.slug, org=org.name)),
+            )
+    return round_open

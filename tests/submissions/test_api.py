@@ -80,20 +80,9 @@ def test_session_writes_need_the_csrf_token(round_open, acme, acme_submitter, tm
 
 
 def test_objections_decisions_and_publication_through_the_api(
-    client,
-    round_open,
-    acme,
-    amd,
-    acme_submitter,
-    amd_submitter,
-    chair,
-    tmp_path,
-    django_capture_on_commit_callbacks,
+    client, submitted, amd_submitter, chair
 ):
-    with django_capture_on_commit_callbacks(execute=True):
-        _upload(client, acme_submitter, tmp_path / "acme")
-        _upload(client, amd_submitter, tmp_path / "amd", org="amd", org_name="AMD")
-    close_window(round_open)
+    close_window(submitted)
     filed = client.post(
         "/api/rounds/v5.1/objections",
         {"against": "acme", "text": "Seeds repeat"},

@@ -3,36 +3,12 @@ it, and after publication."""
 
 import pytest
 
-from submissions.services.intake import version_upload
 from submissions.services.review import round_publish
 from tests.submissions.conftest import close_window
-from tests.submissions.packages import generated_org, tar_gz
 
 pytestmark = pytest.mark.usefixtures("eager", "submissions_root")
 
 ROLES = ["anonymous", "outsider", "observer", "member", "chair", "acme_submitter", "amd_submitter"]
-
-
-@pytest.fixture
-def submitted(
-    round_open,
-    acme,
-    amd,
-    acme_submitter,
-    amd_submitter,
-    tmp_path,
-    django_capture_on_commit_callbacks,
-):
-    with django_capture_on_commit_callbacks(execute=True):
-        for user, org in ((acme_submitter, acme), (amd_submitter, amd)):
-            version_upload(
-                actor=user,
-                round=round_open,
-                organization=org,
-                stream=tar_gz(generated_org(tmp_path / org.slug, org=org.name)),
-                original_name="p.tar.gz",
-            )
-    return round_open
 
 
 def _acme_urls():

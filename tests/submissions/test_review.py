@@ -18,28 +18,6 @@ from tests.submissions.packages import generated_org, tar_gz
 pytestmark = pytest.mark.usefixtures("eager", "submissions_root")
 
 
-@pytest.fixture
-def submitted(
-    round_open,
-    acme,
-    amd,
-    acme_submitter,
-    amd_submitter,
-    tmp_path,
-    django_capture_on_commit_callbacks,
-):
-    with django_capture_on_commit_callbacks(execute=True):
-        for user, org in ((acme_submitter, acme), (amd_submitter, amd)):
-            version_upload(
-                actor=user,
-                round=round_open,
-                organization=org,
-                stream=tar_gz(generated_org(tmp_path / org.slug, org=org.name)),
-                original_name="p.tar.gz",
-            )
-    return round_open
-
-
 def test_objections_are_filed_only_during_review_by_another_submitting_organisation(
     submitted, acme, amd, acme_submitter, amd_submitter, member
 ):
@@ -103,16 +81,9 @@ def test_publication_waits_for_the_window_and_for_decisions(
         round_publish(actor=chair, round=submitted)
 
 
-def test_an_upheld_objection_removes_the_result_unless_a_fix_follows(
-    submitted,
-    acme,
-    amd,
-    acme_submitter,
-    amd_submitter,
-    chair,
-    tmp_path,
-    django_capture_on_commit_callbacks,
-):
+@pytest.fixture
+def upheld(submitted, acme, amd_submitter, chair):
+    """Review under way; AMD's objection to Acme's result was upheld with a fix required."""
     close_window(submitted)
     objection = objection_file(
         actor=amd_submitter,
@@ -122,39 +93,27 @@ def test_an_upheld_objection_removes_the_result_unless_a_fix_follows(
         path="results/acme_box/llama2_70b_lora",
         fix_required=True,
     )
-    objection_decide(actor=chair, objection=objection, status="upheld", decision="Rerun needed")
+    return objection_decide(
+        actor=chair, objection=objection, status="upheld", decision="Rerun needed"
+    )
+
+
+def test_an_upheld_objection_removes_the_result(upheld, submitted, chair):
     round_publish(actor=chair, round=submitted)
     assert set(PublishedResult.objects.values_list("organization__slug", flat=True)) == {"amd"}
 
 
 def test_a_fix_uploaded_after_the_decision_is_what_gets_published(
-    submitted,
-    acme,
-    amd,
-    acme_submitter,
-    amd_submitter,
-    chair,
-    tmp_path,
-    django_capture_on_commit_callbacks,
+    upheld, submitted, acme, acme_submitter, chair, tmp_path, django_capture_on_commit_callbacks
 ):
-    close_window(submitted)
-    objection = objection_file(
-        actor=amd_submitter,
-        round=submitted,
-        against=acme,
-        text="bad",
-        path="results/acme_box/llama2_70b_lora",
-        fix_required=True,
-    )
-    objection_decide(actor=chair, objection=objection, status="upheld", decision="Rerun needed")
     with django_capture_on_commit_callbacks(execute=True):
         fix = version_upload(
             actor=acme_submitter,
             round=submitted,
             organization=acme,
-            stream=tar_gz(generated_org(tmp_path / "fix")),
             original_name="fix.tar.gz",
+            stream=tar_gz(generated_org(tmp_path / "fix")),
         )
+    assert fix.during_review
     round_publish(actor=chair, round=submitted)
-    published = PublishedResult.objects.get(organization=acme)
-    assert published.version_id == fix.pk
+    assert PublishedResult.objects.get(organization=acme).version_id == fix.pk

@@ -131,29 +131,8 @@ def test_a_chair_grants_an_extension_from_the_page(client, round_open, chair, ac
     assert DeadlineExtension.objects.get(organization=acme).reason == "Flooded machine room"
 
 
-def test_objections_through_the_pages(
-    client,
-    round_open,
-    acme,
-    amd,
-    acme_submitter,
-    amd_submitter,
-    chair,
-    tmp_path,
-    django_capture_on_commit_callbacks,
-):
-    for user, org in ((acme_submitter, "acme"), (amd_submitter, "amd")):
-        client.force_login(user)
-        with django_capture_on_commit_callbacks(execute=True):
-            client.post(
-                f"/rounds/v5.1/upload/{org}/",
-                {
-                    "package": tar_gz(
-                        generated_org(tmp_path / org, org=org.upper() if org == "amd" else "Acme")
-                    )
-                },
-            )
-    close_window(round_open)
+def test_objections_through_the_pages(client, submitted, acme, amd, amd_submitter, chair):
+    close_window(submitted)
     client.force_login(amd_submitter)
     client.post(
         "/rounds/v5.1/objections/",
