@@ -12,6 +12,7 @@ from django.db.models import Prefetch
 from meetings.models import Resource
 from meetings.selectors import NextMeeting, next_meeting, resource_list_for_user
 from wg.models import Membership, Person, Role, WorkingGroup
+from wg.permissions import is_member
 from wg.selectors import people_with_role
 
 
@@ -41,5 +42,6 @@ def home_page(*, user: Any, now: datetime) -> HomePage | None:
         ),
         next_meeting=next_meeting(user=user, working_group=wg, now=now),
         resources=list(resource_list_for_user(user=user, working_group=wg)),
-        mailing_list=settings.WG_MAILING_LIST,
+        # The public page names the list; its address is for members.
+        mailing_list=settings.WG_MAILING_LIST if is_member(user) else "",
     )

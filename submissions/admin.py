@@ -14,18 +14,28 @@ from submissions.models import (
 from submissions.services.processing import version_revalidate
 
 
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """Records whose changes carry rules and audit events: they change on the service's pages
+    (through the services), never by editing rows here."""
+
+    def has_add_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+        return False
+
+    def has_change_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+        return False
+
+    def has_delete_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+        return False
+
+
 @admin.register(SubmissionWindow)
-class SubmissionWindowAdmin(admin.ModelAdmin):
+class SubmissionWindowAdmin(ReadOnlyAdmin):
     list_display = ("round", "opens_at", "deadline", "grace_minutes", "review_ends_at")
 
 
 @admin.register(DeadlineExtension)
-class DeadlineExtensionAdmin(admin.ModelAdmin):
+class DeadlineExtensionAdmin(ReadOnlyAdmin):
     list_display = ("window", "organization", "until", "granted_by", "granted_at")
-    readonly_fields = ("window", "organization", "until", "reason", "granted_by", "granted_at")
-
-    def has_add_permission(self, request):  # type: ignore[no-untyped-def]
-        return False  # granted on the round's page, with a reason and an audit event
 
 
 class VersionInline(admin.TabularInline):
@@ -41,7 +51,7 @@ class VersionInline(admin.TabularInline):
 
 
 @admin.register(Submission)
-class SubmissionAdmin(admin.ModelAdmin):
+class SubmissionAdmin(ReadOnlyAdmin):
     list_display = ("round", "organization", "created_at")
     list_filter = ("round",)
     search_fields = ("organization__name",)
@@ -56,20 +66,23 @@ def revalidate(modeladmin, request, queryset):  # type: ignore[no-untyped-def]
 
 
 @admin.register(SubmissionVersion)
-class SubmissionVersionAdmin(admin.ModelAdmin):
+class SubmissionVersionAdmin(ReadOnlyAdmin):
     list_display = ("submission", "number", "status", "received_at", "size_bytes", "during_review")
     list_filter = ("status", "submission__round", "during_review")
     search_fields = ("submission__organization__name", "sha256", "original_name")
     list_select_related = ("submission__round", "submission__organization")
-    readonly_fields = [f.name for f in SubmissionVersion._meta.fields]
     actions = [revalidate]
 
-    def has_add_permission(self, request):  # type: ignore[no-untyped-def]
-        return False
+    def has_change_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+        # Needed for the re-validate action; every field stays read-only.
+        return request.user.is_superuser
+
+    def get_readonly_fields(self, request, obj=None):  # type: ignore[no-untyped-def]
+        return [f.name for f in SubmissionVersion._meta.fields]
 
 
 @admin.register(Finding)
-class FindingAdmin(admin.ModelAdmin):
+class FindingAdmin(ReadOnlyAdmin):
     list_display = ("report", "severity", "check_name", "path", "line", "message")
     list_filter = ("severity", "check_name")
     search_fields = ("path", "message", "rule")
@@ -80,10 +93,9 @@ class FindingAdmin(admin.ModelAdmin):
 
 
 @admin.register(Objection)
-class ObjectionAdmin(admin.ModelAdmin):
+class ObjectionAdmin(ReadOnlyAdmin):
     list_display = ("round", "filed_by", "against", "path", "fix_required", "status", "decided_at")
     list_filter = ("round", "status", "fix_required")
-    readonly_fields = [f.name for f in Objection._meta.fields]
 
 
 @admin.register(PublishedResult)

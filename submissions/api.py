@@ -92,6 +92,7 @@ class ObjectionOut(Schema):
 class DecisionIn(Schema):
     status: str
     decision: str
+    fix_allowed: bool | None = None
 
 
 def _round_out(r: Round) -> RoundOut:
@@ -244,6 +245,7 @@ def objection_decide(request: HttpRequest, name: str, pk: int, payload: Decision
             objection=objection,
             status=payload.status,
             decision=payload.decision,
+            fix_allowed=payload.fix_allowed,
         )
     )
 

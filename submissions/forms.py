@@ -42,7 +42,9 @@ class ObjectionForm(forms.Form):
         help_text="File or result, e.g. results/<system>/<benchmark>",
     )
     text = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}))
-    fix_required = forms.BooleanField(required=False)
+    fix_required = forms.BooleanField(
+        required=False, help_text="Ask that the organisation fix it (the chairs decide)"
+    )
 
 
 class DecisionForm(forms.Form):
@@ -50,6 +52,9 @@ class DecisionForm(forms.Form):
         choices=[(ObjectionStatus.UPHELD, "Uphold"), (ObjectionStatus.DISMISSED, "Dismiss")]
     )
     decision = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}))
+    fix_allowed = forms.BooleanField(
+        required=False, help_text="When upholding: the organisation may upload a fix"
+    )
 
 
 class ResultsFilterForm(forms.Form):

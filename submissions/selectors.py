@@ -23,6 +23,7 @@ from submissions.models import (
     PublishedResult,
     Submission,
     SubmissionVersion,
+    SystemDescription,
 )
 from submissions.models.validation import CheckStatus
 from submissions.services.review import counting_version
@@ -285,17 +286,70 @@ def _sort_key(sort: str) -> Callable[[ResultRow], Any]:
     return lambda r: (r.scores.get(sort) is None, r.scores.get(sort) or 0.0)
 
 
-def published_system(
-    *, round: Round, org_slug: str, system: str
-) -> tuple[list[PublishedResult], SubmissionVersion]:
+@dataclass
+class PublishedBenchmark:
+    result: PublishedResult
+    runs: list[tuple[str, float | None]]  # (file path in the version, minutes to train)
+
+
+@dataclass
+class PublishedSystem:
+    organization: Organization
+    results: list[PublishedResult]
+    description: SystemDescription | None
+    benchmarks: list[PublishedBenchmark]
+
+
+def _published_results(round: Round, org_slug: str, system: str) -> list[PublishedResult]:
     results = list(
-        PublishedResult.objects.filter(
-            round=round, organization__slug=org_slug, system=system
-        ).select_related("organization", "version")
+        PublishedResult.objects.filter(round=round, organization__slug=org_slug, system=system)
+        .select_related("organization", "version")
+        .order_by("benchmark")
     )
     if not results:
         raise Http404("No published result for this system")
-    return results, results[0].version
+    return results
+
+
+def _result_folder(result: PublishedResult) -> str:
+    prefix = f"{result.version.org_folder}/" if result.version.org_folder else ""
+    return f"{prefix}results/{result.system}/{result.benchmark}/"
+
+
+def published_system_detail(*, round: Round, org_slug: str, system: str) -> PublishedSystem:
+    """A published system with each published result's run logs (a result fixed during review
+    comes from the fix version)."""
+    results = _published_results(round, org_slug, system)
+    benchmarks = []
+    for result in results:
+        score = result.version.scores.filter(system=system, benchmark=result.benchmark).first()
+        minutes = list(score.run_minutes) if score else []
+        logs = result.version.files.filter(
+            path__startswith=_result_folder(result), path__contains="/result_"
+        )
+        paths = list(logs.order_by("path").values_list("path", flat=True))
+        minutes += [None] * (len(paths) - len(minutes))
+        benchmarks.append(
+            PublishedBenchmark(result=result, runs=list(zip(paths, minutes, strict=False)))
+        )
+    return PublishedSystem(
+        organization=results[0].organization,
+        results=results,
+        description=results[0].version.systems.filter(name=system).first(),
+        benchmarks=benchmarks,
+    )
+
+
+def published_file_version(
+    *, round: Round, org_slug: str, system: str, path: str
+) -> SubmissionVersion | None:
+    """The version whose file ``path`` is public: under a published result's folder, or the
+    system description of a published system."""
+    for result in _published_results(round, org_slug, system):
+        prefix = f"{result.version.org_folder}/" if result.version.org_folder else ""
+        if path.startswith(_result_folder(result)) or path == f"{prefix}systems/{system}.json":
+            return result.version
+    return None
 
 
 def score_history(benchmark: str) -> list[tuple[str, float]]:

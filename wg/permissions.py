@@ -109,7 +109,7 @@ def can_view_resource(user: Any, resource: Any) -> bool:
     if visibility == Visibility.MEMBERS:
         return is_member(user)
     if visibility == Visibility.ORG_PRIVATE:
-        return resource.organization_id in powers(user).organization_ids
+        return resource.organization_id in acts_for_organizations(user)
     if visibility == Visibility.ROUND_EMBARGOED:
         round_ = getattr(resource, "round", None)
         return bool(round_ is not None and round_.published_at is not None)
@@ -126,7 +126,7 @@ def resource_visibility_q(user: Any) -> Q:
     )
     if is_member(user):
         q |= Q(visibility=Visibility.MEMBERS)
-    org_ids = powers(user).organization_ids
+    org_ids = acts_for_organizations(user)
     if org_ids:
         q |= Q(visibility=Visibility.ORG_PRIVATE, organization_id__in=org_ids)
     return q
@@ -161,8 +161,7 @@ def can_review_round(user: Any, round_: Any, *, now: Any) -> bool:
     p = powers(user)
     if p.superuser or Role.CHAIR in p.roles or round_.name in p.review_rounds:
         return True
-    submitting = set(round_.submissions.values_list("organization_id", flat=True))
-    return bool(acts_for_organizations(user) & submitting)
+    return bool(acts_for_organizations(user) & _submitting_org_ids(round_))
 
 
 def can_view_submission(user: Any, submission: Any, *, now: Any) -> bool:
@@ -173,11 +172,13 @@ def can_view_submission(user: Any, submission: Any, *, now: Any) -> bool:
 
 def can_file_objection(user: Any, round_: Any, *, against_org_id: int, now: Any) -> bool:
     """A submitter of an organisation that submitted to the round, against another one, during
-    the review period."""
+    the review period and before publication."""
     window = getattr(round_, "window", None)
-    if window is None or not (_uploads_closed(round_, now) and now <= window.review_ends_at):
+    if window is None or round_.published_at is not None:
         return False
-    submitting = set(round_.submissions.values_list("organization_id", flat=True))
+    if not (_uploads_closed(round_, now) and now <= window.review_ends_at):
+        return False
+    submitting = _submitting_org_ids(round_)
     mine = powers(user).submitter_org_ids & submitting
     return bool(mine - {against_org_id}) and against_org_id in submitting
 
@@ -196,7 +197,17 @@ def _uploads_closed(round_: Any, now: Any) -> bool:
     # Nobody sees another organisation's package while anyone may still upload: an extension
     # must not become a look at the competition.
     window = getattr(round_, "window", None)
-    if window is None:
-        return False
-    last = max([window.closes_at, *(e.until for e in window.extensions.all())])
-    return now >= last
+    return window is not None and now > window.closes_for_all_at
+
+
+# Versions that went through validation (valid or not); an organisation whose only uploads
+# were refused at intake has not submitted and does not review the others.
+_VALIDATED = ("valid", "invalid")
+
+
+def _submitting_org_ids(round_: Any) -> set[int]:
+    return set(
+        round_.submissions.filter(versions__status__in=_VALIDATED).values_list(
+            "organization_id", flat=True
+        )
+    )

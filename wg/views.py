@@ -6,18 +6,21 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from wg.models import ApiToken
 from wg.services import api_token_create, api_token_revoke
 
 
+@never_cache
 @login_required
 def token_list(request: HttpRequest) -> HttpResponse:
     tokens = ApiToken.objects.filter(user=request.user).order_by("-created_at")
     return render(request, "wg/token_list.html", {"tokens": tokens})
 
 
+@never_cache
 @login_required
 @require_POST
 def token_create(request: HttpRequest) -> HttpResponse:

@@ -42,6 +42,11 @@ class SubmissionWindow(models.Model):
         """The last moment an upload is accepted without an extension (deadline + grace)."""
         return self.deadline + timedelta(minutes=self.grace_minutes)
 
+    @property
+    def closes_for_all_at(self) -> datetime:
+        """The last moment anyone may upload: the grace period or the latest extension."""
+        return max([self.closes_at, *(e.until for e in self.extensions.all())])
+
 
 class DeadlineExtension(models.Model):
     """A force-majeure extension for one organisation, granted by a chair with a reason."""

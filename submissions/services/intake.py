@@ -105,7 +105,11 @@ def _check_on_time(
         raise UploadRefused(f"Submissions open at {format_wg_time(window.opens_at)}. {server_time}")
     if phase in (Phase.OPEN, Phase.GRACE, Phase.EXTENDED):
         return False
-    if phase == Phase.REVIEW and _fix_requested(window.round_id, organization.pk):
+    if (
+        phase == Phase.REVIEW
+        and window.round.published_at is None
+        and _fix_allowed(window.round_id, organization.pk)
+    ):
         return True
     raise UploadRefused(
         f"The deadline has passed: uploads closed at {format_wg_time(closes_at)} "
@@ -114,10 +118,11 @@ def _check_on_time(
     )
 
 
-def _fix_requested(round_id: int, organization_id: int) -> bool:
+def _fix_allowed(round_id: int, organization_id: int) -> bool:
+    """A chair upheld an objection against this organisation and allowed a fix."""
     return Objection.objects.filter(
         round_id=round_id,
         against_id=organization_id,
         fix_required=True,
-        status__in=[ObjectionStatus.OPEN, ObjectionStatus.UPHELD],
+        status=ObjectionStatus.UPHELD,
     ).exists()

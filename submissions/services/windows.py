@@ -8,6 +8,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from django.db import transaction
+from django.utils import timezone
 
 from core.audit import audit_record, upsert_with_audit
 from core.errors import DomainError, PermissionDenied
@@ -78,6 +79,10 @@ def window_save(
     if not opens_at < deadline < review_ends_at:
         raise DomainError("The window must open before the deadline, and review must end after it.")
     with transaction.atomic():
+        current = SubmissionWindow.objects.select_for_update().filter(round=round).first()
+        if current is not None:
+            new_close = deadline + timedelta(minutes=grace_minutes)
+            _refuse_reopening(current, new_close)
         window, _ = upsert_with_audit(
             SubmissionWindow,
             actor=actor,
@@ -112,6 +117,8 @@ def extension_grant(
             f"after it (by {format_wg_time(latest)})."
         )
     with transaction.atomic():
+        locked = SubmissionWindow.objects.select_for_update().get(pk=window.pk)
+        _refuse_reopening(locked, until)
         extension, _ = DeadlineExtension.objects.update_or_create(
             window=window,
             organization=organization,
@@ -125,3 +132,15 @@ def extension_grant(
             reason=reason,
         )
     return extension
+
+
+def _refuse_reopening(window: SubmissionWindow, new_close: datetime) -> None:
+    """Once uploads are closed for everyone, the organisations see each other's packages; no
+    change may let one of them upload again after that (a review fix goes through an upheld
+    objection instead)."""
+    now = timezone.now()
+    if now > window.closes_for_all_at and new_close > now:
+        raise DomainError(
+            f"Uploads closed for everyone at {format_wg_time(window.closes_for_all_at)} and the "
+            "submissions are open to review; they cannot be reopened."
+        )

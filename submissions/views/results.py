@@ -103,46 +103,26 @@ def results_export(request: HttpRequest, name: str, fmt: str) -> HttpResponse:
     return response
 
 
+def _cell(value: object) -> object:
+    """Text from submitters' system descriptions must not run as a spreadsheet formula."""
+    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
+        return "'" + value
+    return value
+
+
 @require_GET
 def results_system(request: HttpRequest, name: str, org: str, system: str) -> HttpResponse:
     round_ = selectors.published_round_get(name)
-    results, version = selectors.published_system(round=round_, org_slug=org, system=system)
-    description = version.systems.filter(name=system).first()
-    scores = {s.benchmark: s for s in version.scores.filter(system=system)}
-    prefix = f"{version.org_folder}/" if version.org_folder else ""
-    benches = []
-    for result in results:
-        folder = f"{prefix}results/{system}/{result.benchmark}/"
-        logs = list(
-            version.files.filter(path__startswith=folder, path__contains="result_").order_by("path")
-        )
-        runs = scores[result.benchmark].run_minutes if result.benchmark in scores else []
-        benches.append(
-            (result, list(zip(logs, runs + [None] * (len(logs) - len(runs)), strict=False)))
-        )
-    return render(
-        request,
-        "submissions/results_system.html",
-        {
-            "round": round_,
-            "results": results,
-            "version": version,
-            "description": description,
-            "benches": benches,
-            "organization": results[0].organization,
-        },
-    )
+    detail = selectors.published_system_detail(round=round_, org_slug=org, system=system)
+    return render(request, "submissions/results_system.html", {"round": round_, "d": detail})
 
 
 @require_GET
 def results_file(request: HttpRequest, name: str, org: str, system: str, path: str) -> HttpResponse:
-    """A log or system description of a published result (only files of that system)."""
+    """A log or the system description of a published result (never a file of a result that
+    was not published, e.g. one an upheld objection removed)."""
     round_ = selectors.published_round_get(name)
-    results, version = selectors.published_system(round=round_, org_slug=org, system=system)
-    prefix = f"{version.org_folder}/" if version.org_folder else ""
-    # Only the files of results that were published; a result removed by an upheld objection
-    # stays embargoed.
-    folders = tuple(f"{prefix}results/{system}/{r.benchmark}/" for r in results)
-    if not path.startswith(folders) and path != f"{prefix}systems/{system}.json":
+    version = selectors.published_file_version(round=round_, org_slug=org, system=system, path=path)
+    if version is None:
         raise Http404("Not a file of this published system")
     return file_response(version, path)

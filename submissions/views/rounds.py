@@ -19,7 +19,7 @@ from submissions import selectors, storage
 from submissions.forms import ExtensionForm, UploadForm, WindowForm
 from submissions.services import intake, windows
 from wg.models import Organization
-from wg.permissions import can_manage_round
+from wg.permissions import can_manage_round, can_submit_for
 
 
 @require_GET
@@ -43,8 +43,13 @@ def version_upload(request: HttpRequest, name: str, org: str) -> HttpResponse:
     """Accepts the multipart upload (streamed to a temporary file by Django first)."""
     round_ = selectors.round_get(name)
     organization = get_object_or_404(Organization, slug=org)
-    form = UploadForm(request.POST, request.FILES)
     wants_json = "application/json" in request.headers.get("Accept", "")
+    if not can_submit_for(request.user, organization.pk):
+        # The upload handler has already dropped the file; say why before anything else.
+        return _refused(
+            request, round_, f"You are not a submitter for {organization.name}.", wants_json
+        )
+    form = UploadForm(request.POST, request.FILES)
     if getattr(request, "upload_too_large", False):
         limit = settings.SUBMISSION_MAX_UPLOAD_BYTES
         return _refused(

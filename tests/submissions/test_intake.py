@@ -78,19 +78,28 @@ def test_an_upload_within_the_grace_period_is_accepted(
 
 
 def test_a_chair_extension_lets_one_organisation_upload_late(
-    round_open, acme, acme_submitter, chair, package, submissions_root
+    round_open, acme, amd, acme_submitter, amd_submitter, chair, package, submissions_root, tmp_path
 ):
     from submissions.services.windows import extension_grant
 
-    close_window(round_open, days_ago=1)
+    window = round_open.window
     extension_grant(
         actor=chair,
-        window=round_open.window,
+        window=window,
         organization=acme,
-        until=round_open.window.deadline + timedelta(hours=48),
+        until=window.deadline + timedelta(hours=48),
         reason="Cluster failure",
     )
-    assert _upload(acme_submitter, round_open, acme, package).number == 1
+    a_day_late = window.deadline + timedelta(hours=24)
+    assert _upload(acme_submitter, round_open, acme, package, now=a_day_late).number == 1
+    with pytest.raises(UploadRefused, match="deadline has passed"):
+        _upload(
+            amd_submitter,
+            round_open,
+            amd,
+            tar_gz(generated_org(tmp_path / "amd", org="AMD")),
+            now=a_day_late,
+        )
 
 
 def test_only_a_submitter_of_the_organisation_may_upload(
@@ -129,7 +138,7 @@ def test_a_file_that_is_not_an_archive_is_refused(
     assert not SubmissionVersion.objects.exists()
 
 
-def test_during_review_only_a_requested_fix_may_be_uploaded(
+def test_during_review_only_a_fix_a_chair_allowed_may_be_uploaded(
     round_open, acme, amd, acme_submitter, amd_submitter, package, submissions_root, tmp_path
 ):
     _upload(acme_submitter, round_open, acme, package)
@@ -144,6 +153,8 @@ def test_during_review_only_a_requested_fix_may_be_uploaded(
         author=amd_submitter,
         text="Seeds repeat",
         fix_required=True,
+        status="upheld",
+        decided_at=timezone.now(),
     )
     fix = _upload(acme_submitter, round_open, acme, tar_gz(generated_org(tmp_path / "fix")))
     assert fix.during_review and fix.number == 2

@@ -70,3 +70,26 @@ def test_an_ended_role_gives_no_power(member):
     RoleAssignment.objects.filter(person__user=member).update(end=date(2021, 1, 1))
     forget_powers(member)
     assert not is_member(member)
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_resource_files_are_served_only_to_those_who_see_the_resource(
+    client, request, role, resources, settings, tmp_path
+):
+    from django.core.files.base import ContentFile
+
+    settings.MEDIA_ROOT = tmp_path
+    for resource in resources:
+        resource.file.save(f"{resource.slug}.txt", ContentFile(b"minutes"), save=True)
+    user = request.getfixturevalue(role)
+    if role != "anonymous":
+        client.force_login(user)
+    statuses = tuple(client.get(f"/resources/{r.slug}/file").status_code for r in resources)
+    assert statuses == tuple(200 if ok else 404 for ok in EXPECTED[role])
+
+
+def test_an_affiliated_person_without_a_role_does_not_see_org_private_material(org_a, resources):
+    from tests.factories import person_with_role
+
+    affiliated = person_with_role(None, org_a, username="affiliated-only").user
+    assert not can_view_resource(affiliated, resources[2])
