@@ -223,6 +223,9 @@ if PRODUCTION:
 SUBMISSION_MAX_UPLOAD_BYTES = env_int("SUBMISSION_MAX_UPLOAD_BYTES", 2 * 1024**3, minimum=1024)
 SUBMISSION_MAX_FILES = env_int("SUBMISSION_MAX_FILES", 20_000, minimum=1)
 SUBMISSION_MAX_UNPACKED_BYTES = env_int("SUBMISSION_MAX_UNPACKED_BYTES", 4 * 1024**3, minimum=1)
+# How many tasks a version's benchmark folders are split into (about the validate workers'
+# total concurrency).
+VALIDATION_BATCHES = env_int("VALIDATION_BATCHES", 4, minimum=1)
 # Uploads are streamed to a temporary file, never held in memory.
 FILE_UPLOAD_MAX_MEMORY_SIZE = 0
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024**2

@@ -32,17 +32,26 @@ def process_version_task(version_id: int) -> None:
         raise
 
 
-@shared_task(name="submissions.check_benchmark", **_LIMITS)
-def check_benchmark_task(check_id: int) -> None:
-    try:
-        processing.benchmark_check_run(check_id=check_id)
-    except SoftTimeLimitExceeded:
-        processing.benchmark_check_mark_failed(check_id=check_id, error="the check took too long")
-    except Exception as exc:
-        processing.benchmark_check_mark_failed(
-            check_id=check_id, error=f"{type(exc).__name__}: {exc}"
-        )
-        raise
+@shared_task(name="submissions.check_benchmarks", **_LIMITS)
+def check_benchmarks_task(check_ids: list[int]) -> None:
+    """Check a batch of benchmark folders; a folder that fails does not stop the others."""
+    failed = None
+    for index, check_id in enumerate(check_ids):
+        try:
+            processing.benchmark_check_run(check_id=check_id)
+        except SoftTimeLimitExceeded:
+            processing.benchmark_check_mark_failed(
+                check_id=check_id, error="the check took too long"
+            )
+            processing.checks_requeue(check_ids=check_ids[index + 1 :])
+            return
+        except Exception as exc:
+            processing.benchmark_check_mark_failed(
+                check_id=check_id, error=f"{type(exc).__name__}: {exc}"
+            )
+            failed = exc
+    if failed is not None:
+        raise failed
 
 
 @shared_task(name="submissions.finalize_report", **_LIMITS)

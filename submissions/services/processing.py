@@ -226,6 +226,12 @@ def benchmark_check_mark_failed(*, check_id: int, error: str) -> None:
         transaction.on_commit(lambda: _finalize_if_complete(report_id, version_id))
 
 
+def checks_requeue(*, check_ids: list[int]) -> None:
+    """Queue checks again that a batch could not reach (it ran out of time)."""
+    if check_ids:
+        _enqueue_checks(check_ids)
+
+
 def _finalize_if_complete(report_id: int, version_id: int) -> None:
     # Two checks finishing together may both see "complete"; finalize is idempotent.
     busy = BenchmarkCheck.objects.filter(
@@ -360,8 +366,13 @@ def enqueue_processing(version_id: int) -> None:
 
 
 def _enqueue_checks(check_ids: list[int]) -> None:
-    for check_id in check_ids:
-        enqueue("submissions.check_benchmark", check_id, queue="validate")
+    # Folders go out in a few batches rather than one message each: a round trip through the
+    # broker costs more than checking a folder whose logs are unchanged, and a handful of
+    # batches still keeps every worker process busy.
+    batches = max(1, settings.VALIDATION_BATCHES)
+    size = -(-len(check_ids) // batches)
+    for start in range(0, len(check_ids), size):
+        enqueue("submissions.check_benchmarks", check_ids[start : start + size], queue="validate")
 
 
 def _enqueue_finalize(version_id: int) -> None:
