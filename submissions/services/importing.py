@@ -21,7 +21,7 @@ from roadmap.models import Round
 from submissions import storage
 from submissions.models import Submission, SubmissionVersion
 from submissions.services.processing import enqueue_processing
-from submissions.services.review import _snapshot_results
+from submissions.services.review import results_snapshot
 from wg.models import Organization
 
 
@@ -56,7 +56,7 @@ def round_import_publish(
         locked = Round.objects.select_for_update().get(pk=round.pk)
         if locked.published_at is not None:
             raise DomainError(f"{round.name} is published already.")
-        count = _snapshot_results(locked)
+        count = results_snapshot(locked)
         locked.published_at = published_at or timezone.now()
         locked.save(update_fields=["published_at"])
         audit_record(

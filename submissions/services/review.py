@@ -215,14 +215,15 @@ def round_publish(*, actor: Any, round: Round, now: datetime | None = None) -> i
             raise DomainError("A round is published after its submission window has closed.")
         if locked.objections.filter(status=ObjectionStatus.OPEN).exists():
             raise DomainError("Decide every open objection before publishing.")
-        count = _snapshot_results(locked)
+        count = results_snapshot(locked)
         locked.published_at = now
         locked.save(update_fields=["published_at"])
         audit_record(actor=actor, action="round.publish", obj=locked, after={"results": count})
     return count
 
 
-def _snapshot_results(round_: Round) -> int:
+def results_snapshot(round_: Round) -> int:
+    """Write the PublishedResult rows of a round (the caller holds the round's row lock)."""
     upheld = list(round_.objections.filter(status=ObjectionStatus.UPHELD))
     rows = []
     for submission in round_.submissions.select_related("organization"):
