@@ -16,14 +16,15 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from submissions import unpack
 from submissions.unpack import (
     UnpackedFile,
     UnpackError,
     UnpackLimits,
     detect_format,
+    tree,
     unpack_archive,
 )
+from submissions.unpack.names import display
 from tests.submissions.hostile_archives import (
     RawZipEntry,
     TarEntry,
@@ -331,7 +332,7 @@ def test_hostile_names_are_refused_with_a_reason_naming_the_entry(
     error = workspace.refuse(archive)
 
     assert error.reason == reason
-    assert error.entry == unpack._display(name)
+    assert error.entry == display(name)
 
 
 def test_the_entry_in_a_refusal_is_escaped_for_display(workspace: Workspace) -> None:
@@ -636,13 +637,13 @@ def test_more_bytes_in_total_than_the_limit_are_refused(workspace: Workspace, fm
 def written_bytes(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[int]]:
     """Records the size of every chunk the unpacker writes to disk."""
     chunks: list[int] = []
-    real_write_all = unpack._write_all
+    real_write_all = tree.write_all
 
     def counting_write_all(fd: int, data: bytes, entry: str) -> None:
         chunks.append(len(data))
         real_write_all(fd, data, entry)
 
-    monkeypatch.setattr(unpack, "_write_all", counting_write_all)
+    monkeypatch.setattr(tree, "write_all", counting_write_all)
     yield chunks
 
 
