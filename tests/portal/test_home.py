@@ -94,3 +94,9 @@ def test_admin_is_for_staff_only(client, member, admin_user):
         "/admin/wg/roleassignment/",
     ):
         assert client.get(url).status_code == 200, url
+
+
+def test_a_missing_page_is_a_friendly_404(client, db):
+    response = client.get("/no/such/page/")
+    assert response.status_code == 404
+    assert "Not found" in response.content.decode() and "log in" in response.content.decode()
