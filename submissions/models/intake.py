@@ -123,7 +123,7 @@ class SubmissionVersion(models.Model):
             {VersionStatus.VALID, VersionStatus.INVALID, VersionStatus.FAILED}
         ),
         # A version whose validation could not run can be validated again by a chair.
-        VersionStatus.FAILED: frozenset({VersionStatus.UNPACKING}),
+        VersionStatus.FAILED: frozenset({VersionStatus.RECEIVED}),
         VersionStatus.VALID: frozenset(),
         VersionStatus.INVALID: frozenset(),
         VersionStatus.REJECTED: frozenset(),

@@ -9,7 +9,6 @@ nothing: ``stalled_work_requeue`` finds what stopped and queues it again.
 from __future__ import annotations
 
 import json
-import logging
 from datetime import timedelta
 from pathlib import Path
 
@@ -35,8 +34,6 @@ from submissions.models.intake import VersionStatus
 from submissions.models.validation import CheckStatus
 from submissions.services.reporting import report_store
 from submissions.unpack import UnpackedFile, UnpackError, UnpackLimits, unpack_archive
-
-log = logging.getLogger(__name__)
 
 MAX_CHECK_ATTEMPTS = 3
 STALLED_AFTER = timedelta(minutes=10)
@@ -300,19 +297,12 @@ def version_revalidate(*, actor: object, version_id: int) -> None:
             raise InvalidTransition(
                 "Only a version whose validation failed to run can be run again."
             )
+        # What the failed attempt recorded is discarded; the archive itself is kept as received.
         ValidationReport.objects.filter(version=version).delete()
         version.files.all().delete()
         version.systems.all().delete()
-        SubmissionVersion.objects.filter(pk=version.pk).update(
-            status=VersionStatus.RECEIVED, rejection=""
-        )
-        audit_record(
-            actor=actor,
-            action="submission.revalidate",
-            obj=version,
-            before={"status": VersionStatus.FAILED},
-            after={"status": VersionStatus.RECEIVED},
-        )
+        _transition(version, VersionStatus.RECEIVED, rejection="")
+        audit_record(actor=actor, action="submission.revalidate", obj=version)
         transaction.on_commit(lambda: enqueue_processing(version.pk))
 
 

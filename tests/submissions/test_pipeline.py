@@ -249,3 +249,60 @@ def test_the_reaper_requeues_work_whose_message_was_lost(
     assert counts["received"] == 1
     version.refresh_from_db()
     assert version.status == "valid"
+
+
+def test_a_failed_version_can_be_validated_again_by_staff(
+    round_open,
+    acme,
+    acme_submitter,
+    admin_user,
+    tmp_path,
+    django_capture_on_commit_callbacks,
+    monkeypatch,
+):
+    from config.celery import app
+    from submissions import checker
+
+    real = checker.check_benchmark
+    monkeypatch.setattr(
+        checker, "check_benchmark", lambda *a, **k: (_ for _ in ()).throw(OSError("disk full"))
+    )
+    app.conf.task_eager_propagates = False
+    version = _submit(
+        acme_submitter,
+        round_open,
+        acme,
+        tar_gz(generated_org(tmp_path)),
+        django_capture_on_commit_callbacks,
+    )
+    assert version.status == "failed"
+    monkeypatch.setattr(checker, "check_benchmark", real)
+    with django_capture_on_commit_callbacks(execute=True):
+        processing.version_revalidate(actor=admin_user, version_id=version.pk)
+    version.refresh_from_db()
+    assert version.status == "valid" and version.rejection == ""
+
+
+def test_every_status_has_its_allowed_transitions_and_verdicts_are_final():
+    from submissions.models.intake import VersionStatus
+
+    table = SubmissionVersion.TRANSITIONS
+    assert set(table) == set(VersionStatus)
+    for final in (VersionStatus.VALID, VersionStatus.INVALID, VersionStatus.REJECTED):
+        assert table[final] == frozenset()
+
+
+def test_a_refused_transition_raises(
+    round_open, acme, acme_submitter, tmp_path, django_capture_on_commit_callbacks
+):
+    from core.errors import InvalidTransition
+
+    version = _submit(
+        acme_submitter,
+        round_open,
+        acme,
+        tar_gz(generated_org(tmp_path)),
+        django_capture_on_commit_callbacks,
+    )
+    with pytest.raises(InvalidTransition):
+        processing.version_revalidate(actor=None, version_id=version.pk)
