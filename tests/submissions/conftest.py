@@ -108,3 +108,22 @@ def submitted(
                 stream=tar_gz(generated_org(tmp_path / org.slug, org=org.name)),
             )
     return round_open
+
+
+@pytest.fixture
+def upheld(submitted, acme, amd_submitter, chair):
+    """Review under way; AMD's objection to Acme's result was upheld with a fix required."""
+    from submissions.services.review import objection_decide, objection_file
+
+    close_window(submitted)
+    objection = objection_file(
+        actor=amd_submitter,
+        round=submitted,
+        against=acme,
+        text="bad",
+        path="results/acme_box/llama2_70b_lora",
+        fix_required=True,
+    )
+    return objection_decide(
+        actor=chair, objection=objection, status="upheld", decision="Rerun needed"
+    )

@@ -81,23 +81,6 @@ def test_publication_waits_for_the_window_and_for_decisions(
         round_publish(actor=chair, round=submitted)
 
 
-@pytest.fixture
-def upheld(submitted, acme, amd_submitter, chair):
-    """Review under way; AMD's objection to Acme's result was upheld with a fix required."""
-    close_window(submitted)
-    objection = objection_file(
-        actor=amd_submitter,
-        round=submitted,
-        against=acme,
-        text="bad",
-        path="results/acme_box/llama2_70b_lora",
-        fix_required=True,
-    )
-    return objection_decide(
-        actor=chair, objection=objection, status="upheld", decision="Rerun needed"
-    )
-
-
 def test_an_upheld_objection_removes_the_result(upheld, submitted, chair):
     round_publish(actor=chair, round=submitted)
     assert set(PublishedResult.objects.values_list("organization__slug", flat=True)) == {"amd"}

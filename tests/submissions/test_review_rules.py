@@ -53,6 +53,7 @@ def test_an_open_objection_asking_for_a_fix_does_not_reopen_uploads(
 
 
 def test_a_fix_replaces_only_what_its_objection_named(
+    upheld,
     submitted,
     acme,
     acme_submitter,
@@ -61,15 +62,6 @@ def test_a_fix_replaces_only_what_its_objection_named(
     tmp_path,
     django_capture_on_commit_callbacks,
 ):
-    close_window(submitted)
-    allowed = objection_file(
-        actor=amd_submitter,
-        round=submitted,
-        against=acme,
-        text="rerun",
-        path="results/acme_box/llama2_70b_lora",
-        fix_required=True,
-    )
     removed = objection_file(
         actor=amd_submitter,
         round=submitted,
@@ -77,7 +69,6 @@ def test_a_fix_replaces_only_what_its_objection_named(
         text="whole system is wrong",
         path="systems/acme_box.json",
     )
-    objection_decide(actor=chair, objection=allowed, status="upheld", decision="Rerun allowed")
     objection_decide(actor=chair, objection=removed, status="upheld", decision="Removed")
     _fix(acme_submitter, submitted, acme, tmp_path / "fix", django_capture_on_commit_callbacks)
     round_publish(actor=chair, round=submitted)
@@ -140,6 +131,7 @@ def test_an_organisation_whose_upload_was_refused_does_not_review_the_others(
 
 
 def test_no_objection_or_fix_after_publication(
+    upheld,
     submitted,
     acme,
     acme_submitter,
@@ -148,16 +140,6 @@ def test_no_objection_or_fix_after_publication(
     tmp_path,
     django_capture_on_commit_callbacks,
 ):
-    close_window(submitted)
-    objection = objection_file(
-        actor=amd_submitter,
-        round=submitted,
-        against=acme,
-        text="x",
-        path="results/acme_box/llama2_70b_lora",
-        fix_required=True,
-    )
-    objection_decide(actor=chair, objection=objection, status="upheld", decision="fix it")
     round_publish(actor=chair, round=submitted)
     submitted.refresh_from_db()
     with pytest.raises(PermissionDenied):
