@@ -27,7 +27,6 @@ class Powers:
     submitter_org_ids: frozenset[int] = frozenset()
     review_rounds: frozenset[str] = frozenset()
     superuser: bool = False
-    person_id: int | None = None
 
 
 _ANONYMOUS = Powers()
@@ -60,7 +59,6 @@ def powers(user: Any) -> Powers:
                 a.round_name for a in assignments if a.role == Role.REVIEW_CHAIR
             ),
             superuser=bool(user.is_superuser),
-            person_id=person.pk,
         )
     user._wg_powers = result
     return result

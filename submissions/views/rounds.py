@@ -24,8 +24,22 @@ from wg.permissions import can_manage_round, can_submit_for
 
 @require_GET
 def round_list(request: HttpRequest) -> HttpResponse:
-    rounds = Round.objects.select_related("window").order_by("-name")
-    return render(request, "submissions/round_list.html", {"rounds": rounds, "now": timezone.now()})
+    now = timezone.now()
+    rounds = (
+        Round.objects.select_related("window")
+        .prefetch_related("window__extensions")
+        .order_by("-name")
+    )
+    rows = [
+        (
+            r,
+            windows.window_state(r.window, organization_id=None, now=now).phase
+            if hasattr(r, "window")
+            else None,
+        )
+        for r in rounds
+    ]
+    return render(request, "submissions/round_list.html", {"rows": rows})
 
 
 @require_GET

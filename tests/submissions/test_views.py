@@ -177,3 +177,10 @@ def test_the_admin_lists_submission_records_for_staff(
         f"/admin/submissions/submissionversion/{SubmissionVersion.objects.get().pk}/change/",
     ):
         assert client.get(url).status_code == 200, url
+
+
+def test_the_rounds_list_shows_each_rounds_phase(client, round_open):
+    html = client.get("/rounds/").content.decode()
+    assert "open for submissions" in html and "planned" in html
+    close_window(round_open)
+    assert "in review" in client.get("/rounds/").content.decode()
