@@ -11,7 +11,7 @@ from pathlib import Path
 
 import dj_database_url
 
-from config.env import EnvError, env_bool, env_choice, env_int, env_list, env_str
+from config.env import EnvError, env_bool, env_choice, env_float, env_int, env_list, env_str
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(env_str("VAR_DIR", str(BASE_DIR / "var"))).resolve()
@@ -251,6 +251,7 @@ LOGGING = {
             "meetings",
             "submissions",
             "portal",
+            "benchmarks_runner",
         )
     },
 }
@@ -270,6 +271,32 @@ CELERY_BEAT_SCHEDULE["requeue-stalled-validation"] = {
     "schedule": 120.0,
     "options": {"queue": "control", "expires": 110},
 }
+# --- Benchmark runners ---------------------------------------------------------------------
+# Runner processes (``manage.py runner``) consume hw.<class> and host.<name>; the reaper runs
+# on the control queue.
+CELERY_TASK_ROUTES["benchmarks_runner.reap_runs"] = {"queue": "control"}
+CELERY_BEAT_SCHEDULE["reap-benchmark-runs"] = {
+    "task": "benchmarks_runner.reap_runs",
+    "schedule": 15.0,
+    "options": {"queue": "control", "expires": 14},
+}
+RUNNER_BENCHMARKS_FILE = env_str("RUNNER_BENCHMARKS_FILE", "")
+RUNNER_TOKEN = env_str("RUNNER_TOKEN", "")
+RUNNER_HEARTBEAT_SECONDS = env_float("RUNNER_HEARTBEAT_SECONDS", 5.0, minimum=0.1)
+RUNNER_OFFLINE_AFTER_SECONDS = env_float("RUNNER_OFFLINE_AFTER_SECONDS", 30.0, minimum=0.5)
+RUNNER_REDISPATCH_SECONDS = env_float("RUNNER_REDISPATCH_SECONDS", 60.0, minimum=1.0)
+RUNNER_QUEUE_EXPIRY_SECONDS = env_int("RUNNER_QUEUE_EXPIRY_SECONDS", 24 * 3600, minimum=1)
+RUNNER_KILL_GRACE_SECONDS = env_float("RUNNER_KILL_GRACE_SECONDS", 10.0, minimum=0.1)
+RUNNER_MAX_WALL_CLOCK_SECONDS = env_int("RUNNER_MAX_WALL_CLOCK_SECONDS", 7 * 24 * 3600, minimum=1)
+RUNNER_MAX_LOG_BYTES = env_int("RUNNER_MAX_LOG_BYTES", 64 * 1024**2, minimum=1024)
+RUNNER_WORK_DIR = Path(env_str("RUNNER_WORK_DIR", str(VAR_DIR / "runner"))).resolve()
+RUNNER_CONTAINER_ENGINE = env_str("RUNNER_CONTAINER_ENGINE", "")
+RUNNER_SYSINFO_CONFIG = env_str("RUNNER_SYSINFO_CONFIG", "")
+# Development only: a runner may register without a token (``make run``'s local runner).
+RUNNER_ALLOW_TOKENLESS = env_bool("RUNNER_ALLOW_TOKENLESS", not PRODUCTION)
+if PRODUCTION and RUNNER_ALLOW_TOKENLESS:
+    raise EnvError("RUNNER_ALLOW_TOKENLESS", "must not be true in production")
+
 FILE_UPLOAD_HANDLERS = [
     "submissions.upload_handlers.CappedUploadHandler",
     "django.core.files.uploadhandler.TemporaryFileUploadHandler",

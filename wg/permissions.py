@@ -209,3 +209,31 @@ def _submitting_org_ids(round_: Any) -> set[int]:
             "organization_id", flat=True
         )
     )
+
+
+# --- Benchmark runners ------------------------------------------------------------------------
+# Runs and runners are the working group's own tooling: members see them and queue runs; chairs
+# and staff operate the runners (register, pause, drain) and reproduce submitted results.
+
+
+def can_view_runs(user: Any) -> bool:
+    return is_member(user)
+
+
+def can_queue_runs(user: Any) -> bool:
+    return is_member(user)
+
+
+def can_cancel_run(user: Any, run: Any) -> bool:
+    """Whoever queued the run, and the people who operate the runners."""
+    if can_operate_runners(user):
+        return True
+    return is_member(user) and run.requested_by_id is not None and run.requested_by_id == user.pk
+
+
+def can_operate_runners(user: Any) -> bool:
+    return is_chair(user) or is_staff(user)
+
+
+def can_reproduce_results(user: Any) -> bool:
+    return is_chair(user)

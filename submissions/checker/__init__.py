@@ -5,13 +5,15 @@ compliance checker, seed checker, RCP checker and system description checker, wh
 a library; scores are those of its result summarizer. It is faster because each rule file is
 parsed once per process, each log is read once, and per-log results can be reused by content
 hash. Nothing is written into the folders being checked, and only the rule and RCP files of the
-installed package are ever loaded.
+installed package are ever loaded — or, for the service's own reference benchmarks, the rule
+files of a ruleset shipped inside the project's code (``packaged_rules``).
 """
 
 from submissions.checker.benchmark_check import check_benchmark
 from submissions.checker.log_check import check_log
 from submissions.checker.official import ENGINE, OFFICIAL_VERSION, SUPPORTED_RULESETS
 from submissions.checker.package_check import PackagePlan, check_package, plan_package
+from submissions.checker.packaged_rules import PackagedRules, packaged_rules
 from submissions.checker.reports import (
     BenchmarkReport,
     Finding,
@@ -29,9 +31,11 @@ __all__ = [
     "LogResult",
     "PackagePlan",
     "PackageReport",
+    "PackagedRules",
     "check_benchmark",
     "check_log",
     "check_package",
     "check_system_descriptions",
+    "packaged_rules",
     "plan_package",
 ]

@@ -30,6 +30,7 @@ from submissions.checker.official import (
     common_config,
     with_globals,
 )
+from submissions.checker.packaged_rules import PackagedRules
 
 
 class RulesOutsidePackageError(RuntimeError):
@@ -49,9 +50,9 @@ class _PinnedRulesFile:
 
 
 @functools.lru_cache(maxsize=1024)
-def _pinned_path(file: str) -> str | None:
+def _pinned_path(file: str, root: str = COMPLIANCE_ROOT) -> str | None:
     real = os.path.realpath(file)
-    return real if real.startswith(COMPLIANCE_ROOT + os.sep) else None
+    return real if real.startswith(root + os.sep) else None
 
 
 def _open_pinned_rules(file: str, *_args: Any, **_kwargs: Any) -> _PinnedRulesFile:
@@ -61,6 +62,16 @@ def _open_pinned_rules(file: str, *_args: Any, **_kwargs: Any) -> _PinnedRulesFi
             f"refused to load rules outside the pinned mlperf-logging package: {file}"
         )
     return _PinnedRulesFile(real)
+
+
+def _rules_opener(root: str) -> Any:
+    def open_packaged_rules(file: str, *_args: Any, **_kwargs: Any) -> _PinnedRulesFile:
+        real = _pinned_path(file, root)
+        if real is None:
+            raise RulesOutsidePackageError(f"refused to load rules outside {root}: {file}")
+        return _PinnedRulesFile(real)
+
+    return open_packaged_rules
 
 
 @functools.cache
@@ -115,9 +126,9 @@ class RawMessage:
 
 
 @functools.lru_cache(maxsize=1024)
-def _rule_name(config_file: str) -> str:
+def _rule_name(config_file: str, root: str = COMPLIANCE_ROOT) -> str:
     try:
-        return os.path.relpath(os.path.realpath(config_file), COMPLIANCE_ROOT)
+        return os.path.relpath(os.path.realpath(config_file), root)
     except ValueError:  # e.g. a NUL byte from the log; the official open() raises on it next
         return config_file
 
@@ -126,6 +137,7 @@ class _RecordingComplianceChecker(mlp_compliance.ComplianceChecker):
     """The official checker, remembering which rule file and log line produced each message."""
 
     _official = mlp_compliance.ComplianceChecker
+    _root = COMPLIANCE_ROOT
     _official_configured_checks = with_globals(
         _official.configured_checks, open=_open_pinned_rules, yaml=_CachedRulesYaml, **_FAST_CODE
     )
@@ -143,7 +155,7 @@ class _RecordingComplianceChecker(mlp_compliance.ComplianceChecker):
         self._warning_origin: dict[str, tuple[str, Any | None]] = {}
 
     def configured_checks(self, loglines: list[Any], config_file: str) -> None:
-        self._config = _rule_name(config_file)
+        self._config = _rule_name(config_file, self._root)
         self._official_configured_checks(loglines, config_file)
 
     def run_check_eval(self, ll: Any, tests: Any, state: dict[str, Any]) -> None:
@@ -190,6 +202,28 @@ class _RecordingComplianceChecker(mlp_compliance.ComplianceChecker):
         return found
 
 
+@functools.cache
+def _packaged_checker(root: str) -> type[_RecordingComplianceChecker]:
+    """The recording checker for a packaged ruleset: its rule files may load only files under
+    ``root``, and name the next ones relative to it as the official files do to theirs."""
+
+    def enqueue_under_root(config: str) -> None:
+        mlp_compliance.enqueue_config(os.path.join(root, config))
+
+    configured_checks = with_globals(
+        mlp_compliance.ComplianceChecker.configured_checks,
+        open=_rules_opener(root),
+        yaml=_CachedRulesYaml,
+        enqueue_config=enqueue_under_root,
+        **_FAST_CODE,
+    )
+    return type(
+        "_PackagedRulesChecker",
+        (_RecordingComplianceChecker,),
+        {"_root": root, "_official_configured_checks": configured_checks},
+    )
+
+
 @dataclass(frozen=True)
 class ComplianceOutcome:
     compliant: bool
@@ -205,16 +239,25 @@ _QUEUE_LOCK = threading.Lock()
 
 
 def run_compliance(
-    loglines: list[Any], parse_errors: list[tuple[str, str]], ruleset: str
+    loglines: list[Any],
+    parse_errors: list[tuple[str, str]],
+    ruleset: str,
+    rules: PackagedRules | None = None,
 ) -> ComplianceOutcome:
-    """``ComplianceChecker.check_file`` on a parsed log, with the package checker's config."""
-    checker = _RecordingComplianceChecker(ruleset)
+    """``ComplianceChecker.check_file`` on a parsed log, with the package checker's config,
+    or with the first rule file of a packaged ruleset of our own."""
+    if rules is None:
+        checker = _RecordingComplianceChecker(ruleset)
+        config = common_config(ruleset)
+    else:
+        checker = _packaged_checker(rules.root)(rules.parser_ruleset)
+        config = rules.entry
     crash: str | None = None
     with _QUEUE_LOCK:
         try:
             if parse_errors:
                 checker.put_message(PARSE_ERROR_MESSAGE)
-            checker.check_loglines(loglines, common_config(ruleset))
+            checker.check_loglines(loglines, config)
         except Exception as exc:
             crash = describe_exception(exc)
             # A crash leaves rule files in the global queue; they would otherwise be checked

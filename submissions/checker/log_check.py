@@ -15,6 +15,7 @@ from submissions.checker.compliance_messages import (
 )
 from submissions.checker.mllog_text import MllogText, crashing_line, parse_mllog, read_mllog
 from submissions.checker.official import require_ruleset
+from submissions.checker.packaged_rules import PackagedRules
 from submissions.checker.rcp import read_convergence
 from submissions.checker.reports import LogResult
 from submissions.checker.scoring import query_run_start_stop, time_to_train_minutes
@@ -22,41 +23,53 @@ from submissions.checker.seeds import seed_records
 
 
 def check_log(
-    path_or_bytes: bytes | str | os.PathLike[str], *, ruleset: str, relpath: str
+    path_or_bytes: bytes | str | os.PathLike[str],
+    *,
+    ruleset: str,
+    relpath: str,
+    rules: PackagedRules | None = None,
 ) -> LogResult:
     """Check one result log as the official package checker would.
 
     Pure apart from reading ``path_or_bytes`` when it is a path (an unreadable path raises
-    OSError). Hostile content never raises: it becomes findings.
+    OSError). Hostile content never raises: it becomes findings. With ``rules`` (a packaged
+    ruleset of our own, whose name must be ``ruleset``) the log is parsed as its parser ruleset
+    says and checked against those rules instead of an official ruleset; such logs have no
+    reference convergence points, so no RCP reading is taken.
     """
-    require_ruleset(ruleset)
+    if rules is None:
+        parser_ruleset = require_ruleset(ruleset)
+    elif rules.name != ruleset:
+        raise ValueError(f"the packaged rules are {rules.name!r}, not {ruleset!r}")
+    else:
+        parser_ruleset = rules.parser_ruleset
     if isinstance(path_or_bytes, bytes | bytearray | memoryview):
         data = bytes(path_or_bytes)
     else:
         data = Path(path_or_bytes).read_bytes()
     text = read_mllog(data)
     try:
-        loglines, errors = parse_mllog(text, ruleset)
+        loglines, errors = parse_mllog(text, parser_ruleset)
         parse_crash: BaseException | None = None
     except Exception as exc:
         loglines, errors, parse_crash = [], [], exc
 
     # Everything the other official tools read comes before the compliance run: the rule code
     # executed there receives the parsed lines, and the other tools parse the file afresh.
-    seeds, seeds_error = seed_records(loglines, errors, parse_crash, ruleset)
-    rcp, rcp_error = read_convergence(text, ruleset)
+    seeds, seeds_error = seed_records(loglines, errors, parse_crash, parser_ruleset)
+    rcp, rcp_error = read_convergence(text, ruleset) if rules is None else (None, None)
     facts = _facts(loglines)
     start, stop = query_run_start_stop(loglines)
 
     if parse_crash is not None:
         outcome = ComplianceOutcome(compliant=False, crash=describe_exception(parse_crash))
     else:
-        outcome = run_compliance(loglines, errors, ruleset)
+        outcome = run_compliance(loglines, errors, ruleset, rules)
 
     findings = parse_findings(errors, text, loglines, relpath)
     findings += compliance_findings(outcome.messages, text, loglines, relpath)
     if outcome.crash is not None:
-        line = crashing_line(text, ruleset) if parse_crash is not None else None
+        line = crashing_line(text, parser_ruleset) if parse_crash is not None else None
         findings.append(crash_finding(outcome.crash, line, relpath))
 
     minutes = None
