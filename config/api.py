@@ -4,6 +4,7 @@ from django.conf import settings
 from ninja import NinjaAPI
 from ninja.errors import ValidationError
 
+from benchmarks_runner.api import router as runner_router
 from core.errors import DomainError, InvalidTransition, NotFound, PermissionDenied
 from portal.api import router as portal_router
 from submissions.api import router as submissions_router
@@ -49,3 +50,4 @@ def _refused(request, exc):  # type: ignore[no-untyped-def]
 
 api.add_router("/wg/", portal_router)
 api.add_router("/", submissions_router)
+api.add_router("/", runner_router)
