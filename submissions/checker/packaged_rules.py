@@ -39,7 +39,10 @@ def packaged_rules(package: str, *, name: str, parser_ruleset: str) -> PackagedR
     if not _NAME.fullmatch(name):
         raise ValueError(f"ruleset name {name!r} must look like 'reference_1.0.0'")
     require_ruleset(parser_ruleset)
-    spec = importlib.util.find_spec(package)
+    try:
+        spec = importlib.util.find_spec(package)
+    except ImportError:
+        spec = None
     locations = list(spec.submodule_search_locations or []) if spec is not None else []
     if len(locations) != 1:
         raise ValueError(f"{package!r} is not an installed regular package")
