@@ -91,6 +91,7 @@ def execute(run_id: int, runner: RunnerIdentity) -> None:
             attempt=run.attempt,
             launcher=launcher.name,
             command=command,
+            pid=handle.pid,
         )
         tracker = ProgressTracker(
             target=spec.quality.target,

@@ -26,6 +26,9 @@ from celery.exceptions import WorkerShutdown
 log = logging.getLogger("benchmarks_runner.runner")
 
 _current: Any = None
+refusal = ""
+"""Why registration was refused, for ``manage.py runner`` to exit non-zero (the celery CLI
+exits with status 2 by itself, but not when started in-process)."""
 
 
 def current_runner() -> Any:
@@ -64,7 +67,7 @@ class RunnerStep(bootsteps.StartStopStep):
         self._thread: threading.Thread | None = None
 
     def start(self, worker: Any) -> None:
-        global _current
+        global _current, refusal
         from django.conf import settings
 
         from benchmarks_runner import hardware, sysinfo
@@ -90,6 +93,7 @@ class RunnerStep(bootsteps.StartStopStep):
             )
         except RegistrationRefused as exc:
             log.critical("runner refused: %s", exc)
+            refusal = str(exc)
             raise WorkerShutdown(2) from exc
         _current = RunnerIdentity(
             name=registration.host.name,

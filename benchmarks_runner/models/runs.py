@@ -154,6 +154,9 @@ class RunAttempt(models.Model):
     seed = models.BigIntegerField()
     launcher = models.CharField(max_length=20)
     command = models.JSONField(default=list)
+    pid = models.PositiveIntegerField(
+        null=True, blank=True, help_text="The benchmark's process (group) id on the host"
+    )
     status = models.CharField(max_length=10, choices=RunStatus.choices)
     failure_kind = models.CharField(max_length=20, choices=FailureKind.choices, blank=True)
     error = models.TextField(blank=True)

@@ -107,7 +107,13 @@ def _own(run_id: int, session: uuid.UUID, attempt: int) -> Run | None:
 
 
 def run_start(
-    *, run_id: int, session: uuid.UUID, attempt: int, launcher: str, command: list[str]
+    *,
+    run_id: int,
+    session: uuid.UUID,
+    attempt: int,
+    launcher: str,
+    command: list[str],
+    pid: int | None = None,
 ) -> bool:
     """The benchmark process started."""
     now = timezone.now()
@@ -117,7 +123,7 @@ def run_start(
             return False
         transition(run, RunStatus.RUNNING, audit={"launcher": launcher}, started_at=now)
         RunAttempt.objects.filter(run=run, number=attempt).update(
-            status=RunStatus.RUNNING, launcher=launcher, command=command, started_at=now
+            status=RunStatus.RUNNING, launcher=launcher, command=command, pid=pid, started_at=now
         )
     return True
 

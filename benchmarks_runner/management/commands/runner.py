@@ -18,6 +18,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
 
+from benchmarks_runner import worker
 from benchmarks_runner.services.hosts import CLASS, NAME
 from config.celery import app
 
@@ -46,8 +47,8 @@ class Command(BaseCommand):
         if token:
             # Not on the worker's command line, where other users of the machine could read it.
             os.environ["RUNNER_TOKEN"] = token
-        app.worker_main(
-            [
+        app.start(
+            argv=[
                 "worker",
                 "--pool",
                 "solo",
@@ -67,3 +68,6 @@ class Command(BaseCommand):
                 hardware_class,
             ]
         )
+        if worker.refusal:
+            self.stderr.write(f"The runner was refused: {worker.refusal}")
+            raise SystemExit(2)
