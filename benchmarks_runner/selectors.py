@@ -23,6 +23,7 @@ from benchmarks_runner.services.hosts import offline_before
 from core.errors import NotFound, PermissionDenied
 from submissions.checker import LogResult
 from submissions.checker.scoring import benchmark_score
+from submissions.models import Score
 from wg.permissions import can_view_runs, can_view_submission
 
 ONLINE, OFFLINE = "online", "offline"
@@ -215,3 +216,15 @@ def benchmark_history(slug: str) -> list[ScoreLine]:
             )
         )
     return lines
+
+
+def reproducible_scores(user: Any, benchmarks: set[str]) -> list[Score]:
+    """Submitted results of these benchmarks that ``user`` may see (the embargo holds here
+    too: a chair sees another organisation's package only once uploads are closed)."""
+    now = timezone.now()
+    scores = (
+        Score.objects.filter(benchmark__in=benchmarks, score_minutes__isnull=False)
+        .select_related("version__submission__round__window", "version__submission__organization")
+        .order_by("-version__submission__round__name", "benchmark", "system")
+    )
+    return [s for s in scores if can_view_submission(user, s.version.submission, now=now)]

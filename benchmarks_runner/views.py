@@ -19,7 +19,6 @@ from benchmarks_runner.charts import accuracy_curve
 from benchmarks_runner.forms import ModeForm, RunForm
 from benchmarks_runner.services import hosts, runs
 from core.errors import DomainError, NotFound, PermissionDenied
-from submissions.models import Score
 from wg.permissions import can_cancel_run, can_operate_runners, can_reproduce_results
 
 
@@ -197,12 +196,11 @@ def reproduce_list(request: HttpRequest) -> HttpResponse:
     if not can_reproduce_results(request.user):
         raise HttpForbidden("Only the chairs reproduce submitted results.")
     benchmarks = {spec.reproduces for spec in catalogue.runnable_benchmarks().values()} - {""}
-    scores = (
-        Score.objects.filter(benchmark__in=benchmarks, score_minutes__isnull=False)
-        .select_related("version__submission__round", "version__submission__organization")
-        .order_by("-version__submission__round__name", "benchmark", "system")
+    return render(
+        request,
+        "benchmarks_runner/reproduce_list.html",
+        {"scores": selectors.reproducible_scores(request.user, benchmarks)},
     )
-    return render(request, "benchmarks_runner/reproduce_list.html", {"scores": scores})
 
 
 @require_POST

@@ -10,11 +10,12 @@ import pytest
 
 from benchmarks_runner import selectors
 from benchmarks_runner.models import HostMode, Run, RunArtifact, RunStatus, WorkerHost
-from benchmarks_runner.services import recovery
+from benchmarks_runner.services import attempts, recovery
 from benchmarks_runner.services.hosts import host_set_mode
 from benchmarks_runner.services.runs import run_enqueue
-from tests.benchmarks_runner.conftest import runner_process, wait_exit
-from tests.workers import wait_for
+from core.dispatch import enqueue
+from tests.benchmarks_runner.conftest import register, runner_process, wait_exit
+from tests.workers import celery_worker, wait_for
 
 pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True)]
 
@@ -123,3 +124,14 @@ def test_a_runner_killed_mid_run_loses_the_run_and_the_next_attempt_runs_once(me
         ("succeeded", "proc-rescuer"),
     ]
     assert list(RunArtifact.objects.filter(run=run).values_list("attempt", flat=True)) == [2]
+
+
+def test_the_reaper_runs_on_the_control_queue_of_a_real_worker(member, settings):
+    settings.RUNNER_OFFLINE_AFTER_SECONDS = 1
+    identity = register()
+    run = run_enqueue(actor=member, benchmark="digits_mlp", max_attempts=1)[0]
+    attempts.run_claim(run_id=run.pk, host_name=identity.name, session=identity.session, seed=1)
+    time.sleep(1.5)  # the registered runner never sends a heartbeat
+    with celery_worker(["control"], extra_env={"RUNNER_OFFLINE_AFTER_SECONDS": "1"}):
+        enqueue("benchmarks_runner.reap_runs", queue="control")
+        wait_for(lambda: Run.objects.get(pk=run.pk).status == RunStatus.LOST, timeout=60)
