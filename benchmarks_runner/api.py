@@ -58,6 +58,8 @@ class RunIn(Schema):
     host: str = ""
     wall_clock_limit_s: int | None = None
     max_attempts: int = 2
+    seed: int | None = None
+    """Every attempt uses it; by default each attempt draws a fresh one (and records it)."""
 
 
 class AttemptOut(Schema):
@@ -239,6 +241,7 @@ def run_create(request: HttpRequest, body: RunIn) -> Status:
         host_name=body.host,
         wall_clock_limit_s=body.wall_clock_limit_s,
         max_attempts=body.max_attempts,
+        seed=body.seed,
     )
     return Status(201, _run_out(selectors.run_get(queued[0].pk), request))
 

@@ -33,6 +33,10 @@ from submissions.checker.scoring import time_to_train_minutes
 log = logging.getLogger(__name__)
 
 FLUSH_EVERY_S = 1.0
+"""How often the loop reports (and learns of a cancel) even when nothing changed."""
+FLUSH_CHANGES_S = 0.5
+"""How soon an evaluation or a phase change is stored: pages poll every second, and a
+report is a database write on the machine that trains."""
 READ_WAIT_S = 0.2
 
 
@@ -61,6 +65,7 @@ def execute(run_id: int, runner: RunnerIdentity) -> None:
     )
     if run is None:
         return  # not queued any more, not ours, or this runner is paused: nothing to do
+    seed = run.seed
     log.info("run %s attempt %s claimed (seed %s)", run.pk, run.attempt, seed)
     spec = catalogue.runnable_get(run.benchmark)
     if spec is None:
@@ -116,10 +121,10 @@ def watch(handle: Handle, run: Run, runner: RunnerIdentity, tracker: ProgressTra
     term_sent = killed = False
     term_at = 0.0
     last_flush = 0.0
+    changed = False
     while True:
-        urgent = False
         for line in handle.read_lines(READ_WAIT_S):
-            urgent |= tracker.feed(line)
+            changed |= tracker.feed(line)
             data = line.encode("utf-8", errors="replace")
             if size + len(data) <= limit:
                 chunks.append(data)
@@ -130,8 +135,9 @@ def watch(handle: Handle, run: Run, runner: RunnerIdentity, tracker: ProgressTra
         if exit_code is not None:
             break
         now = time.monotonic()
-        if urgent or now - last_flush >= FLUSH_EVERY_S:
-            last_flush = now
+        since = now - last_flush
+        if since >= FLUSH_EVERY_S or (changed and since >= FLUSH_CHANGES_S):
+            last_flush, changed = now, False
             control = attempts.run_progress(
                 run_id=run.pk,
                 session=runner.session,

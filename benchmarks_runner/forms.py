@@ -19,6 +19,9 @@ class RunForm(forms.Form):
         min_value=1, required=False, label="Wall-clock limit (s)"
     )
     max_attempts = forms.IntegerField(min_value=1, max_value=MAX_ATTEMPTS, initial=2)
+    seed = forms.IntegerField(
+        min_value=0, max_value=2**31 - 1, required=False, help_text="Empty: a fresh seed per run"
+    )
     count = forms.IntegerField(min_value=1, max_value=MAX_RUNS_PER_REQUEST, initial=1, label="Runs")
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:

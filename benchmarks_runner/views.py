@@ -73,6 +73,7 @@ def run_create(request: HttpRequest) -> HttpResponse:
             wall_clock_limit_s=data["wall_clock_limit_s"],
             max_attempts=data["max_attempts"],
             count=data["count"],
+            seed=data["seed"],
         )
     except (PermissionDenied, NotFound):
         raise

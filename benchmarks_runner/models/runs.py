@@ -101,7 +101,10 @@ class Run(models.Model):
     profile = models.ForeignKey(
         HardwareProfile, null=True, blank=True, on_delete=models.PROTECT, related_name="runs"
     )
-    seed = models.BigIntegerField(null=True, blank=True)
+    requested_seed = models.BigIntegerField(
+        null=True, blank=True, help_text="Every attempt uses it; empty for a fresh seed each"
+    )
+    seed = models.BigIntegerField(null=True, blank=True, help_text="The current attempt's")
     claimed_at = models.DateTimeField(null=True, blank=True)
     started_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)

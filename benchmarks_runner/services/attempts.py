@@ -54,7 +54,8 @@ class AttemptResult:
 
 def run_claim(*, run_id: int, host_name: str, session: uuid.UUID, seed: int) -> Run | None:
     """Take a queued run for this runner with one conditional update; None if it is not
-    (any more) queued, not for this runner, or the runner is paused or draining."""
+    (any more) queued, not for this runner, or the runner is paused or draining. ``seed`` is
+    the runner's fresh draw, used unless the run asked for a seed."""
     now = timezone.now()
     with transaction.atomic():
         host = WorkerHost.objects.filter(name=host_name, session=session).first()
@@ -67,6 +68,8 @@ def run_claim(*, run_id: int, host_name: str, session: uuid.UUID, seed: int) -> 
         if run.expires_at <= now:
             transition(run, RunStatus.EXPIRED, reason="no runner took it in time")
             return None
+        if run.requested_seed is not None:
+            seed = run.requested_seed
         claimed = transition(
             run,
             RunStatus.CLAIMED,

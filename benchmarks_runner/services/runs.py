@@ -37,6 +37,7 @@ def run_enqueue(
     wall_clock_limit_s: int | None = None,
     max_attempts: int = 2,
     count: int = 1,
+    seed: int | None = None,
     reproduces_score_id: int | None = None,
 ) -> list[Run]:
     """Queue ``count`` runs of a runnable benchmark on a hardware class or a named host.
@@ -56,6 +57,8 @@ def run_enqueue(
         raise DomainError(f"Attempts must be between 1 and {MAX_ATTEMPTS}.")
     if not 1 <= count <= MAX_RUNS_PER_REQUEST:
         raise DomainError(f"Queue between 1 and {MAX_RUNS_PER_REQUEST} runs at a time.")
+    if seed is not None and not 0 <= seed < 2**31:
+        raise DomainError("A seed must be between 0 and 2147483647.")
     score, ruleset = _reproduction(actor, spec, reproduces_score_id)
     now = timezone.now()
     expires = now + timedelta(seconds=settings.RUNNER_QUEUE_EXPIRY_SECONDS)
@@ -71,6 +74,7 @@ def run_enqueue(
                 ruleset=ruleset,
                 wall_clock_limit_s=limit,
                 max_attempts=max_attempts,
+                requested_seed=seed,
                 status=RunStatus.QUEUED,
                 status_changed_at=now,
                 expires_at=expires,

@@ -295,3 +295,11 @@ def test_a_transition_loses_a_race_without_writing(member):
     run_cancel(actor=member, run_id=run.pk)
     assert not transition(stale, RunStatus.CLAIMED)
     assert Run.objects.get(pk=run.pk).status == RunStatus.CANCELLED
+
+
+def test_a_requested_seed_is_used_by_every_attempt(member):
+    identity = register()
+    run = queue(member, seed=1234, max_attempts=2)
+    assert claim(run, identity, seed=99).seed == 1234
+    with pytest.raises(DomainError, match="seed must be between"):
+        queue(member, seed=-1)
