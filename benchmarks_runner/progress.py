@@ -40,7 +40,8 @@ class ProgressTracker:
 
     def feed(self, line: str) -> bool:
         """Take one output line; True when it changed something worth showing at once."""
-        self.tail.append(line.rstrip("\r\n")[:MAX_TAIL_LINE])
+        # PostgreSQL text and jsonb refuse NUL; a benchmark may print anything.
+        self.tail.append(line.rstrip("\r\n")[:MAX_TAIL_LINE].replace("\x00", "\ufffd"))
         cut = line.find(TOKEN)
         if cut < 0:
             return False
@@ -82,7 +83,7 @@ class ProgressTracker:
         if key == "run_stop":
             self.phase, self.run_stop_ms = "stopped", _number(record.get("time_ms"))
             status = metadata.get("status")
-            self.status = status if isinstance(status, str) else None
+            self.status = status[:40].replace("\x00", "\ufffd") if isinstance(status, str) else None
             return True
         return False
 

@@ -56,8 +56,9 @@ def _reap_lost(now: Any) -> int:
     candidates = Run.objects.filter(_stale_q(now), status__in=ACTIVE_STATUSES)
     for run_id in candidates.values_list("pk", flat=True):
         with transaction.atomic():
+            # Lock the run row only: the host is on the nullable side of the join.
             run = (
-                Run.objects.select_for_update()
+                Run.objects.select_for_update(of=("self",))
                 .filter(_stale_q(now), pk=run_id, status__in=ACTIVE_STATUSES)
                 .select_related("host")
                 .first()

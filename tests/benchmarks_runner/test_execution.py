@@ -8,6 +8,7 @@ import threading
 import time
 
 import pytest
+from django.db import connections
 
 from benchmarks_runner import execution
 from benchmarks_runner.models import FailureKind, Run, RunArtifact, RunStatus
@@ -79,7 +80,14 @@ def test_a_run_beyond_its_wall_clock_limit_is_stopped_and_classified(member):
 def _cancel_once_working(user, benchmark: str) -> Run:
     identity = register()
     run = run_enqueue(actor=user, benchmark=benchmark)[0]
-    worker = threading.Thread(target=execution.execute, args=(run.pk, identity))
+
+    def in_a_thread() -> None:
+        try:
+            execution.execute(run.pk, identity)
+        finally:
+            connections.close_all()  # this thread's own connection
+
+    worker = threading.Thread(target=in_a_thread)
     worker.start()
     wait_for(lambda: "still working" in Run.objects.get(pk=run.pk).log_tail, timeout=60)
     run_cancel(actor=user, run_id=run.pk)

@@ -65,3 +65,10 @@ def test_any_output_line_is_taken_without_raising(text):
     tracker.feed(text)
     tracker.feed(":::MLLOG " + text)
     json.dumps(tracker.snapshot())  # always storable
+
+
+def test_nul_bytes_never_reach_what_is_stored():
+    tracker = ProgressTracker()
+    tracker.feed("bad\x00line\n")
+    tracker.feed(line("run_stop", status="succ\x00ess"))
+    assert "\x00" not in tracker.tail_text() and "\x00" not in json.dumps(tracker.snapshot())

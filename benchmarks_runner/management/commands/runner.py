@@ -1,6 +1,7 @@
 """Start a runner: a Celery worker (solo pool, one run at a time) serving ``hw.<class>`` and
-``host.<name>``, in the foreground. Ctrl-C or SIGTERM stops it cleanly (the current run's
-benchmark is stopped by the runner's loop being interrupted, and the reaper requeues it).
+``host.<name>``, in the foreground. Ctrl-C or SIGTERM is Celery's warm shutdown: the current
+run finishes, then the runner stops and is offline at once. A second Ctrl-C stops it now: the
+benchmark dies with it and the reaper queues the run's next attempt.
 
     python manage.py runner --name local-cpu --class cpu [--token TOKEN]
 
