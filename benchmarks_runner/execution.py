@@ -83,33 +83,51 @@ def execute(run_id: int, runner: RunnerIdentity) -> None:
         run_dir=run_dir,
         python=sys.executable,
     )
+    handle: Handle | None = None
     try:
         try:
             handle = launcher.start(spec, ctx)
         except LaunchError as exc:
             _finish(run, runner, _infra(f"{launcher.name} launcher: {exc}"))
             return
-        command = launcher.command(spec, ctx)
-        attempts.run_start(
-            run_id=run.pk,
-            session=runner.session,
-            attempt=run.attempt,
-            launcher=launcher.name,
-            command=command,
-            pid=handle.pid,
-        )
-        tracker = ProgressTracker(
-            target=spec.quality.target,
-            higher_is_better=spec.quality.higher_is_better,
-            max_epochs=spec.max_epochs,
-        )
-        watched = watch(handle, run, runner, tracker)
-        if watched.stopped_because == "lost":
-            log.warning("run %s attempt %s was taken from this runner", run.pk, run.attempt)
-            return
-        _finish(run, runner, classify(watched, handle, run))
+        _run(handle, launcher.command(spec, ctx), launcher.name, spec, run, runner)
+    except Exception as exc:
+        # A failure of the runner itself (a database error, a bug): the run must not stay
+        # RUNNING behind a runner whose heartbeats say it is fine.
+        log.exception("run %s attempt %s: the runner failed", run.pk, run.attempt)
+        if handle is not None:
+            handle.kill()
+        _finish(run, runner, _infra(f"the runner failed: {type(exc).__name__}: {exc}"))
     finally:
         shutil.rmtree(run_dir, ignore_errors=True)
+
+
+def _run(
+    handle: Handle,
+    command: list[str],
+    launcher: str,
+    spec: catalogue.RunnableBenchmark,
+    run: Run,
+    runner: RunnerIdentity,
+) -> None:
+    attempts.run_start(
+        run_id=run.pk,
+        session=runner.session,
+        attempt=run.attempt,
+        launcher=launcher,
+        command=command,
+        pid=handle.pid,
+    )
+    tracker = ProgressTracker(
+        target=spec.quality.target,
+        higher_is_better=spec.quality.higher_is_better,
+        max_epochs=spec.max_epochs,
+    )
+    watched = watch(handle, run, runner, tracker)
+    if watched.stopped_because == "lost":
+        log.warning("run %s attempt %s was taken from this runner", run.pk, run.attempt)
+        return
+    _finish(run, runner, classify(watched, handle, run))
 
 
 def watch(handle: Handle, run: Run, runner: RunnerIdentity, tracker: ProgressTracker) -> Watched:

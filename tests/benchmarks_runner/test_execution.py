@@ -128,3 +128,24 @@ def _cmdline(pid: str) -> str:
             return f.read().replace(b"\0", b"").decode(errors="replace")[-40:]
     except OSError:
         return ""
+
+
+def test_a_failure_of_the_runner_itself_fails_the_attempt_and_stops_the_benchmark(
+    member, monkeypatch
+):
+    def broken(**kwargs):
+        raise RuntimeError("database went away")
+
+    monkeypatch.setattr(execution.attempts, "run_progress", broken)
+    run = execute(member, "forever", max_attempts=1)
+    assert (run.status, run.failure_kind) == (RunStatus.FAILED, FailureKind.INFRASTRUCTURE)
+    assert "RuntimeError: database went away" in run.error
+    assert not _alive(run.attempts.get().pid)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        with open(f"/proc/{pid}/stat") as stat:
+            return stat.read().split()[2] != "Z"
+    except OSError:
+        return False
