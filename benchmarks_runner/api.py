@@ -133,7 +133,7 @@ class ModeIn(Schema):
     mode: str
 
 
-def _run_out(run: Run, request: HttpRequest) -> RunOut:
+def _run_out(run: Run, request: HttpRequest, rows: list[selectors.HostRow] | None = None) -> RunOut:
     progress = run.progress or {}
     validation = None
     if run.validation is not None:
@@ -152,7 +152,7 @@ def _run_out(run: Run, request: HttpRequest) -> RunOut:
         status=run.status,
         failure_kind=run.failure_kind,
         error=run.error,
-        queue_warning=selectors.queue_warning(run),
+        queue_warning=selectors.queue_warning(run, rows=rows),
         attempt=run.attempt,
         max_attempts=run.max_attempts,
         attempts=[
@@ -168,7 +168,7 @@ def _run_out(run: Run, request: HttpRequest) -> RunOut:
                 started_at=a.started_at,
                 finished_at=a.finished_at,
             )
-            for a in run.attempts.select_related("host")
+            for a in run.attempts.all()
         ],
         seed=run.seed,
         wall_clock_limit_s=run.wall_clock_limit_s,
@@ -249,8 +249,9 @@ def run_create(request: HttpRequest, body: RunIn) -> Status:
 @router.get("/runs", response=list[RunOut])
 def run_list(request: HttpRequest, benchmark: str = "", status: str = "") -> list[RunOut]:
     selectors.require_viewer(request.user)
+    rows = selectors.host_rows()
     return [
-        _run_out(run, request)
+        _run_out(run, request, rows)
         for run in selectors.run_list(benchmark=benchmark, status=status, limit=100)
     ]
 

@@ -82,8 +82,18 @@ def host_get(name: str) -> WorkerHost:
     return host
 
 
+_RUN_RELATED = (
+    "host",
+    "profile",
+    "requested_by",
+    "target_host",
+    "reproduces__version__submission__round",
+    "reproduces__version__submission__organization",
+)
+
+
 def run_list(*, benchmark: str = "", status: str = "", limit: int = 100) -> QuerySet[Run]:
-    runs = Run.objects.select_related("host", "profile", "requested_by", "target_host")
+    runs = Run.objects.select_related(*_RUN_RELATED).prefetch_related("attempts__host")
     if benchmark:
         runs = runs.filter(benchmark=benchmark)
     if status:
@@ -93,9 +103,8 @@ def run_list(*, benchmark: str = "", status: str = "", limit: int = 100) -> Quer
 
 def run_get(pk: int) -> Run:
     run = (
-        Run.objects.select_related(
-            "host", "profile", "requested_by", "target_host", "reproduces__version__submission"
-        )
+        Run.objects.select_related(*_RUN_RELATED)
+        .prefetch_related("attempts__host")
         .filter(pk=pk)
         .first()
     )
@@ -104,8 +113,9 @@ def run_get(pk: int) -> Run:
     return run
 
 
-def queue_warning(run: Run, now: datetime | None = None) -> str:
-    """Said early on a queued run's page: no runner can take it now (it may expire)."""
+def queue_warning(run: Run, now: datetime | None = None, rows: list[HostRow] | None = None) -> str:
+    """Said early on a queued run's page: no runner can take it now (it may expire).
+    ``rows`` (from ``host_rows``) saves the queries when many runs are shown."""
     if run.status != RunStatus.QUEUED:
         return ""
     now = now or timezone.now()
@@ -114,7 +124,8 @@ def queue_warning(run: Run, now: datetime | None = None) -> str:
         if state == ONLINE:
             return ""
         return f"The runner {run.target_host.name} is {state}; the run waits for it."
-    rows = [r for r in host_rows(now) if r.host.hardware_class == run.hardware_class]
+    known = rows if rows is not None else host_rows(now)
+    rows = [r for r in known if r.host.hardware_class == run.hardware_class]
     if any(r.state == ONLINE for r in rows):
         return ""
     if any(r.state != OFFLINE for r in rows):

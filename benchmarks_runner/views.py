@@ -96,7 +96,7 @@ def _run_context(request: HttpRequest, pk: int) -> dict[str, Any]:
         "spec": spec,
         "warning": selectors.queue_warning(run, now),
         "reproduction": selectors.reproduction(run, request.user, now),
-        "attempts": run.attempts.select_related("host").all(),
+        "attempts": run.attempts.all(),
         "can_cancel": not run.is_final and can_cancel_run(request.user, run),
         "findings": (run.validation or {}).get("findings", []),
         "progress": progress,

@@ -114,3 +114,14 @@ def test_anonymous_callers_and_outsiders_are_refused(client, outsider, observer,
     assert client.get(path, headers=auth(observer)).status_code == 403
     assert client.post("/api/runs", {"benchmark": "digits_mlp"}, content_type="application/json",
                        headers=auth(outsider)).status_code == 403  # fmt: skip
+
+
+def test_listing_runs_does_not_query_per_run(client, member, django_assert_max_num_queries):
+    headers = auth(member)
+    identity = register()
+    for _ in range(6):
+        run_id = client.post("/api/runs", {"benchmark": "digits_mlp", "hardware_class": "gpu"},
+                             content_type="application/json", headers=headers).json()["id"]  # fmt: skip
+        attempts.run_claim(run_id=run_id, host_name="cpu-1", session=identity.session, seed=1)
+    with django_assert_max_num_queries(12):
+        assert len(client.get("/api/runs", headers=headers).json()) == 6
