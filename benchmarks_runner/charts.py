@@ -35,6 +35,9 @@ def accuracy_curve(
         f'<line x1="{_PAD}" y1="{_H - _PAD}" x2="{_W - _PAD}" y2="{_H - _PAD}" stroke="#999"/>',
         f'<line x1="{_PAD}" y1="{_PAD}" x2="{_PAD}" y2="{_H - _PAD}" stroke="#999"/>',
         f'<text x="{_W / 2}" y="{_H - 8}" text-anchor="middle" font-size="12">epoch</text>',
+        f'<text x="{_PAD}" y="{_H - _PAD + 14}" text-anchor="middle" font-size="10">0</text>',
+        f'<text x="{x(x_max):.1f}" y="{_H - _PAD + 14}" text-anchor="middle" font-size="10">'
+        f"{x_max:g}</text>",
         f'<text x="4" y="{_PAD - 12}" font-size="12">{escape(unit)}</text>',
         f'<text x="{_PAD - 4}" y="{_PAD + 4}" text-anchor="end" font-size="10">{high:.3g}</text>',
         f'<text x="{_PAD - 4}" y="{_H - _PAD}" text-anchor="end" font-size="10">{low:.3g}</text>',
