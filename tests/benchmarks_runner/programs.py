@@ -4,6 +4,7 @@
 
 garbage   prints binary noise, broken MLLOG lines and a line too long to be one, exits 0
 forever   prints a heartbeat line every 0.1 s and never ends (``--stubborn`` ignores SIGTERM)
+quiet     prints one line, then computes silently for ever (it would not notice a closed pipe)
 fail      logs the start of a run, then exits with status 7
 official  writes a compliant official llama2_70b_lora log (``--ruleset``, ``--minutes``) with
           the official mllog logger, as a reproduced reference would
@@ -39,6 +40,12 @@ def forever(stubborn: bool) -> int:
         time.sleep(0.1)
 
 
+def quiet() -> int:
+    print("started", flush=True)
+    while True:
+        time.sleep(0.05)
+
+
 def fail() -> int:
     print(':::MLLOG {"namespace": "", "time_ms": 1, "event_type": "INTERVAL_START", '
           '"key": "init_start", "value": null, "metadata": {}}', flush=True)  # fmt: skip
@@ -54,7 +61,7 @@ def official(seed: int, ruleset: str, minutes: float) -> int:
 
 def main() -> int:
     parser = argparse.ArgumentParser()
-    parser.add_argument("mode", choices=["garbage", "forever", "fail", "official"])
+    parser.add_argument("mode", choices=["garbage", "forever", "quiet", "fail", "official"])
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--stubborn", action="store_true")
     parser.add_argument("--ruleset", default="5.1.0")
@@ -64,6 +71,8 @@ def main() -> int:
         return garbage()
     if args.mode == "forever":
         return forever(args.stubborn)
+    if args.mode == "quiet":
+        return quiet()
     if args.mode == "fail":
         return fail()
     return official(args.seed, args.ruleset, args.minutes)

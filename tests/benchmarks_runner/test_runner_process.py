@@ -94,6 +94,21 @@ def _alive(pid: int) -> bool:
         return stat.read().split()[2] != "Z"
 
 
+def test_a_benchmark_dies_with_its_runner_even_if_it_never_writes_again(member):
+    run = run_enqueue(actor=member, benchmark="quiet", max_attempts=1)[0]
+    with runner_process("proc-quiet") as runner:
+        wait_for(lambda: "started" in Run.objects.get(pk=run.pk).log_tail, timeout=60)
+        pid = run.attempts.get().pid
+        assert _alive(pid) and os.getpgid(pid) == pid != os.getpgid(runner.pid)
+        os.kill(runner.pid, signal.SIGKILL)
+        runner.wait(timeout=10)
+        try:
+            wait_for(lambda: not _alive(pid), timeout=10, message="the benchmark to die")
+        finally:
+            if _alive(pid):
+                os.kill(pid, signal.SIGKILL)
+
+
 def test_a_runner_killed_mid_run_loses_the_run_and_the_next_attempt_runs_once(member, settings):
     settings.RUNNER_OFFLINE_AFTER_SECONDS = 3
     run = run_enqueue(actor=member, benchmark="sine_rnn", max_attempts=2)[0]
