@@ -13,6 +13,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
+from django.conf import settings
 
 from benchmarks_runner.execution import RunnerIdentity
 from benchmarks_runner.hardware import Probe
@@ -62,8 +63,14 @@ def register(name: str = "cpu-1", hardware_class: str = "cpu", **facts: object) 
 
 
 def runner_env(**extra: str) -> dict[str, str]:
+    # The test run's broker explicitly, as for the Celery workers of tests.workers.
+    broker = {"CELERY_BROKER_URL": settings.CELERY_BROKER_URL}
+    prefix = getattr(settings, "CELERY_BROKER_PREFIX", None)
+    if prefix:
+        broker["CELERY_BROKER_PREFIX"] = prefix
     return {
         **os.environ,
+        **broker,
         "DJANGO_SETTINGS_MODULE": "config.settings_test",
         "DATABASE_URL": test_database_url(),
         "PYTHONPATH": str(ROOT),
