@@ -44,6 +44,16 @@ def install(app: Any) -> None:
     app.steps["worker"].add(RunnerStep)
 
 
+def _pid_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True  # someone else's process: alive
+    return True
+
+
 class RunnerStep(bootsteps.StartStopStep):
     label = "benchmark runner"
 
@@ -90,6 +100,7 @@ class RunnerStep(bootsteps.StartStopStep):
                 machine=socket.gethostname(),
                 pid=os.getpid(),
                 system_description=description,
+                pid_alive=_pid_alive,
             )
         except RegistrationRefused as exc:
             log.critical("runner refused: %s", exc)

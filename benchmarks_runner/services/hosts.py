@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
@@ -78,6 +79,7 @@ def host_register(
     machine: str,
     pid: int,
     system_description: SystemDescription | None = None,
+    pid_alive: Callable[[int], bool] | None = None,
 ) -> Registration:
     """Register a starting runner process and give it a new session.
 
@@ -105,7 +107,7 @@ def host_register(
             },
         )
         host = WorkerHost.objects.select_for_update().filter(name=name).first()
-        if host is not None and _live(host, now):
+        if host is not None and _live(host, now) and not _gone(host, machine, pid_alive):
             age = round((now - host.heartbeat_at).total_seconds())
             raise RegistrationRefused(
                 f"A runner named '{name}' is already online (machine {host.machine or '?'}, "
@@ -147,6 +149,15 @@ def _live(host: WorkerHost, now: Any) -> bool:
         and host.stopped_at is None
         and host.heartbeat_at is not None
         and host.heartbeat_at > offline_before(now)
+    )
+
+
+def _gone(host: WorkerHost, machine: str, pid_alive: Callable[[int], bool] | None) -> bool:
+    return (
+        pid_alive is not None
+        and host.machine == machine[:255]
+        and host.pid is not None
+        and not pid_alive(host.pid)
     )
 
 

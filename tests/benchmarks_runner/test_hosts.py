@@ -122,3 +122,18 @@ def test_members_may_not_pause_runners(member):
     register()
     with pytest.raises(PermissionDenied):
         host_set_mode(actor=member, name="cpu-1", mode=HostMode.PAUSED)
+
+
+def test_a_restarted_runner_takes_over_from_its_dead_predecessor_on_the_same_machine():
+    first = _register()
+    dead = {9}
+    again = host_register(
+        name="gpu-1", hardware_class="gpu", token="", probe=fake_probe(), machine="m", pid=10,
+        pid_alive=lambda pid: pid not in dead,
+    )  # fmt: skip
+    assert again.session != first.session
+    with pytest.raises(RegistrationRefused, match="already online"):
+        host_register(
+            name="gpu-1", hardware_class="gpu", token="", probe=fake_probe(), machine="other",
+            pid=11, pid_alive=lambda pid: False,
+        )  # fmt: skip
