@@ -117,7 +117,8 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
 ]
 LOGIN_URL = "login"
-LOGIN_REDIRECT_URL = "portal:home"
+# After logging in, each person lands on their own page (a submitter's round, a chair's dashboard).
+LOGIN_REDIRECT_URL = "portal:landing"
 LOGOUT_REDIRECT_URL = "portal:home"
 
 LANGUAGE_CODE = "en-us"
@@ -159,6 +160,12 @@ else:
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "MLPerf Training WG <noreply@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 WG_MAILING_LIST = env_str("WG_MAILING_LIST", "")
+# Links in emails are absolute: the address people reach the service at.
+SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000")
+if not SITE_URL.startswith(("http://", "https://")):
+    raise EnvError("SITE_URL", f"must start with http:// or https://, got {SITE_URL!r}")
+# A mail server that hangs must not hold a worker: the send fails and is retried later.
+EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 30, minimum=1)
 
 # --- Celery ----------------------------------------------------------------------------------
 CELERY_BROKER_URL = env_str("CELERY_BROKER_URL", "filesystem://localhost/")

@@ -21,7 +21,10 @@ from config.settings import *  # noqa: E402, F403
 from config.settings import DATABASES, VAR_DIR  # noqa: E402
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+# Worker processes started by browser tests print their mail (the console backend) instead.
+EMAIL_BACKEND = os.environ.get(
+    "TEST_EMAIL_BACKEND", "django.core.mail.backends.locmem.EmailBackend"
+)
 WG_MAILING_LIST = "mlperf-training@example.org"
 
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":

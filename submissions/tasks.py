@@ -7,9 +7,10 @@ stuck in a running state.
 
 from __future__ import annotations
 
-from celery import shared_task
+from celery import current_app, shared_task
 from celery.exceptions import SoftTimeLimitExceeded
 
+from submissions import notifications
 from submissions.services import processing
 
 _LIMITS = {
@@ -68,3 +69,23 @@ def finalize_report_task(version_id: int) -> None:
 )
 def requeue_stalled_task() -> dict[str, int]:
     return processing.stalled_work_requeue()
+
+
+# The outbox's name space puts this on the control queue (``submissions.*`` goes to validate).
+@shared_task(
+    name="notifications.submission_reminders",
+    soft_time_limit=120,
+    time_limit=180,
+    ignore_result=True,
+)
+def send_submission_reminders_task() -> int:
+    return notifications.windows_opened() + notifications.deadline_reminders()
+
+
+current_app.add_periodic_task(
+    300.0,  # fine enough for the one-hour reminder; each reminder has its own once-only key
+    current_app.signature("notifications.submission_reminders"),
+    name="submissions-deadline-reminders",
+    queue="control",
+    expires=290,
+)

@@ -20,7 +20,7 @@ from django.utils import timezone
 from core.audit import audit_record
 from core.dispatch import enqueue
 from core.errors import InvalidTransition
-from submissions import checker, storage
+from submissions import checker, notifications, storage
 from submissions.intake_checks import IntakeRefusal, find_org_folder, refuse_foreign_package
 from submissions.models import (
     BenchmarkCheck,
@@ -55,6 +55,7 @@ def _transition(version: SubmissionVersion, to: str, **fields: object) -> bool:
             after={"status": to, **fields},
         )
         version.status = to
+        notifications.version_status_changed(version=version)
     return bool(moved)
 
 
