@@ -39,7 +39,7 @@ class MembersPage:
     failed_notifications: int
 
 
-def _people_with_terms(on: date | None = None) -> QuerySet[Person]:
+def people_with_terms(on: date | None = None) -> QuerySet[Person]:
     day = on or timezone.localdate()
     return Person.objects.select_related("user").prefetch_related(
         Prefetch(
@@ -62,7 +62,7 @@ def members_page() -> MembersPage:
             .prefetch_related("affiliates")
             .order_by("name")
         ),
-        people=list(_people_with_terms().order_by("full_name")),
+        people=list(people_with_terms().order_by("full_name")),
         invitations=list(
             Invitation.objects.filter(status=InvitationStatus.PENDING)
             .select_related("organization", "invited_by")
@@ -105,7 +105,7 @@ def organization_people(organization: Organization) -> list[Person]:
     affiliated = Membership.objects.current(today).filter(organization=organization)
     acting = RoleAssignment.objects.current(today).filter(organization=organization)
     return list(
-        _people_with_terms(today)
+        people_with_terms(today)
         .filter(Q(pk__in=affiliated.values("person_id")) | Q(pk__in=acting.values("person_id")))
         .order_by("full_name")
     )

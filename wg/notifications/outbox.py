@@ -143,7 +143,7 @@ def _row(
         email=recipient.email,
         subject=" ".join(subject.split())[:300],
         body=body.strip() + _footer(spec, recipient, offers_unsubscribe),
-        url=link[:500],
+        url="" if sensitive else link[:500],  # a secret link lives only in the body
         sensitive=sensitive,
         unsubscribe=offers_unsubscribe,
         status=status,
