@@ -6,7 +6,7 @@ import uuid
 from typing import Any
 
 from django.conf import settings
-from django.db import transaction
+from django.db import IntegrityError, transaction
 
 from core.audit import audit_record
 from core.errors import DomainError, PermissionDenied
@@ -36,13 +36,20 @@ def announcement_send(
             if existing is not None:
                 return existing
         address = settings.WG_MAILING_LIST
-        announcement = Announcement.objects.create(
-            event_key=event_key or f"announcement:{uuid.uuid4().hex}",
-            subject=subject[:300],
-            body=body,
-            author=actor if getattr(actor, "is_authenticated", False) else None,
-            list_address=address,
-        )
+        try:
+            with transaction.atomic():
+                announcement = Announcement.objects.create(
+                    event_key=event_key or f"announcement:{uuid.uuid4().hex}",
+                    subject=subject[:300],
+                    body=body,
+                    author=actor if getattr(actor, "is_authenticated", False) else None,
+                    list_address=address,
+                )
+        except IntegrityError:
+            # Two beats announced the same event at once; the other one won and sends it.
+            if not event_key:
+                raise
+            return Announcement.objects.get(event_key=event_key)
         rows = notification_enqueue(
             kind=ANNOUNCEMENT.code,
             event_key=announcement.event_key,
