@@ -285,3 +285,13 @@ def test_the_beat_schedule_declares_the_outbox_tasks():
         "notifications.submission_reminders",
     ):
         assert name in tasks and tasks[name]["options"]["queue"] == "control"
+
+
+def test_a_send_task_run_twice_sends_once(alice, smtp):
+    from wg.notifications.sending import notification_send
+
+    row = _send([alice])[0]
+    first = notification_send(notification_id=row.pk)
+    second = notification_send(notification_id=row.pk)
+    assert (first.status, second.status) == (NotificationStatus.SENT, "not queued")
+    assert len(smtp.messages) == 1
