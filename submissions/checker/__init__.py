@@ -15,6 +15,8 @@ check packages do.
 from __future__ import annotations
 
 import importlib
+import sys
+import types
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
@@ -65,6 +67,29 @@ def __getattr__(name: str) -> Any:
     value = getattr(importlib.import_module(f"{__name__}.{module}"), name)
     globals()[name] = value  # later lookups skip this function
     return value
+
+
+class _Deferred(types.ModuleType):
+    """Stands in for a module in ``sys.modules`` until one of its attributes is used, then
+    imports the real module in its place (a plain ``import`` of it stays free)."""
+
+    def __getattr__(self, name: str) -> Any:
+        if name.startswith("__") and name.endswith("__"):
+            # Module scans (inspect.getmodule asks every module for __file__) load nothing.
+            raise AttributeError(name)
+        if sys.modules.get(self.__name__) is self:
+            del sys.modules[self.__name__]
+        parent, _, child = self.__name__.rpartition(".")
+        if parent in sys.modules:
+            sys.modules[parent].__dict__.pop(child, None)
+        return getattr(importlib.import_module(self.__name__), name)
+
+
+# The official RCP checker imports scipy.stats (half a second, more than checking a whole
+# package) for the one t-test that checker/ttest.py computes identically; a process that uses
+# scipy.stats itself still gets the real module on first use.
+if "scipy.stats" not in sys.modules:
+    sys.modules["scipy.stats"] = _Deferred("scipy.stats")
 
 
 def preload() -> None:
