@@ -49,3 +49,29 @@ def test_reference_points_equal_the_official_checkers(ruleset, benchmark):
     assert ours.pruned_rcp_data == theirs.pruned_rcp_data
     for record in ours.rcp_data.values():
         assert isinstance(record["Min Epochs"], np.floating | float)
+
+
+def test_the_precomputed_reference_points_are_the_official_checkers():
+    """rcp_points.json is current for the pinned mlperf-logging: regenerate it with
+    ``python -m submissions.checker.rcp_points`` when this fails."""
+    from submissions.checker import rcp
+    from submissions.checker.rcp_points import buildable
+
+    points = rcp.precomputed_points()
+    assert points, "rcp_points.json is missing or was written for another mlperf-logging"
+    checked = 0
+    for ruleset, benchmark in buildable():
+        try:
+            theirs = rcp_checker.RCP_Checker("training", ruleset, benchmark, False, None)
+        except KeyError:
+            continue
+        ours = rcp.restore_checker(points[f"training/{ruleset}/{benchmark}"])
+        assert vars(ours).keys() == vars(theirs).keys()
+        assert ours.rcp_data == theirs.rcp_data and ours.pruned_rcp_data == theirs.pruned_rcp_data
+        for name, record in ours.rcp_data.items():
+            for key, value in record.items():
+                assert type(value) is type(theirs.rcp_data[name][key]), (name, key)
+            if name in ours.pruned_rcp_data:
+                assert ours.pruned_rcp_data[name] is record  # shared, as officially
+        checked += 1
+    assert checked > 30
