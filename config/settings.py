@@ -213,9 +213,11 @@ CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_TASK_DEFAULT_QUEUE = "control"
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
-# Work acknowledged only once done; a worker process that dies hands its task back.
+# A message is acknowledged once its task is done, so a worker that vanishes mid-task leaves it
+# to be redelivered. Tasks that also hand their message back at once when their process dies
+# (reject_on_worker_lost, see submissions/tasks.py) must cap their attempts: a task that kills
+# its worker would otherwise come back forever. Long hardware runs ack early instead.
 CELERY_TASK_ACKS_LATE = True
-CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_TASK_ROUTES = {
     "submissions.requeue_stalled": {"queue": "control"},
     "submissions.*": {"queue": "validate"},
