@@ -1,5 +1,5 @@
-"""Work that survives dead workers: which errors are the infrastructure's, who holds a piece of
-work, and a heartbeat that tells slow work from dead work.
+"""Work that survives dead workers: who holds a piece of work, and a heartbeat that tells slow
+work from dead work (which errors are the infrastructure's: ``core.retry``).
 
 A task claims a row (a version to unpack, a folder to check) with a conditional update that
 records its :class:`Execution`; while it works, :func:`heartbeat` refreshes the row's
@@ -16,30 +16,11 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 
-from django.db import DatabaseError, InterfaceError, OperationalError, connections
+from django.db import DatabaseError, connections
 from django.db.models import QuerySet
 from django.utils import timezone
-from kombu.exceptions import OperationalError as BrokerOperationalError
-from redis.exceptions import ConnectionError as RedisConnectionError
-from redis.exceptions import TimeoutError as RedisTimeoutError
 
 log = logging.getLogger(__name__)
-
-INFRASTRUCTURE_ERRORS: tuple[type[BaseException], ...] = (
-    OperationalError,  # database unreachable, connection dropped, SQLite busy
-    InterfaceError,  # a connection that was closed under us
-    BrokerOperationalError,
-    RedisConnectionError,
-    RedisTimeoutError,
-    ConnectionError,  # resets, refusals, broken pipes
-    TimeoutError,
-)
-"""Errors that say nothing about the work itself: the task is retried, never failed for them."""
-
-
-def retry_delay(retries: int, *, first: float = 2.0, longest: float = 120.0) -> float:
-    """Exponential backoff for infrastructure retries: 2, 4, 8 … seconds, at most two minutes."""
-    return min(longest, first * 2**retries)
 
 
 @dataclass(frozen=True)

@@ -12,14 +12,16 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from celery import current_app
 from django.conf import settings
 from django.db import connection
 
 from core.supervisor import read_status
-from core.worker_status import WorkerStatus, broker_client, status_list
+
+if TYPE_CHECKING:
+    from core.worker_status import WorkerStatus
 
 log = logging.getLogger(__name__)
 
@@ -45,6 +47,9 @@ def _database() -> dict[str, Any]:
 
 def _broker(workers: list[WorkerStatus]) -> Callable[[], dict[str, Any]]:
     def check() -> dict[str, Any]:
+        # Imported here: the Redis client is slow to import and only this check needs it.
+        from core.worker_status import broker_client, status_list
+
         client = broker_client()
         client.ping()
         workers.extend(status_list(client=client))

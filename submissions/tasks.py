@@ -15,7 +15,8 @@ from celery import Task, shared_task
 from celery.exceptions import SoftTimeLimitExceeded
 from celery.signals import worker_init
 
-from core.work import INFRASTRUCTURE_ERRORS, Execution
+from core.retry import INFRASTRUCTURE_ERRORS
+from core.work import Execution
 from submissions import checker
 from submissions.services import checking, processing, reaper
 
