@@ -103,7 +103,11 @@ def _database(url: str) -> dict:
             "transaction_mode": "IMMEDIATE",
             "timeout": 20,
         }
-    elif engine != "django.db.backends.postgresql":
+    elif engine == "django.db.backends.postgresql":
+        # A database host that drops packets must not hang a request, a task or a worker's
+        # database check for minutes: give up connecting after a few seconds.
+        config.setdefault("OPTIONS", {}).setdefault("connect_timeout", 5)
+    else:
         raise EnvError("DATABASE_URL", "only sqlite:// and postgres:// URLs are supported")
     return config
 
