@@ -191,6 +191,12 @@ def can_manage_round(user: Any) -> bool:
     return is_chair(user)
 
 
+def can_rerun_validation(user: Any) -> bool:
+    """Run again the validation of a version whose validation could not run: the chairs (on the
+    versions they may see)."""
+    return is_chair(user)
+
+
 def _uploads_closed(round_: Any, now: Any) -> bool:
     # Nobody sees another organisation's package while anyone may still upload: an extension
     # must not become a look at the competition.

@@ -1,4 +1,4 @@
-"""Celery tasks of the notification outbox (queue ``control``), and their beat schedule.
+"""Celery tasks of the notification outbox (queue ``control``), declared in settings.
 
 Tasks are thin: they call one service. Sending retries transient failures with the delay the
 service computes; the reaper re-queues what a lost message or a dead worker left behind.
@@ -6,9 +6,9 @@ service computes; the reaper re-queues what a lost message or a dead worker left
 
 from __future__ import annotations
 
-from celery import current_app, shared_task
-from celery.schedules import crontab
+from celery import shared_task
 
+from core.retry import INFRASTRUCTURE_ERRORS
 from wg.notifications import digest, sending
 
 
@@ -25,6 +25,10 @@ from wg.notifications import digest, sending
 def send_notification_task(self, notification_id: int) -> None:  # type: ignore[no-untyped-def]
     try:
         outcome = sending.notification_send(notification_id=notification_id)
+    except INFRASTRUCTURE_ERRORS as exc:
+        # The database or the broker is away: the message is not at fault, so it is neither
+        # counted nor failed; the row's claim is picked up again by the reaper if this is lost.
+        raise self.retry(exc=exc, countdown=min(120, 2 ** (self.request.retries + 1))) from exc
     except Exception as exc:
         sending.notification_mark_failed(
             notification_id=notification_id, error=f"{type(exc).__name__}: {exc}"
@@ -46,19 +50,3 @@ def send_digests_task() -> int:
 )
 def requeue_stalled_notifications_task() -> dict[str, int]:
     return sending.notifications_requeue_stalled()
-
-
-# Declared here, next to the tasks; Celery beat reads them from the app's configuration.
-current_app.add_periodic_task(
-    crontab(hour=15, minute=0),  # 07:00 or 08:00 in Pacific time, before the working day
-    current_app.signature("notifications.send_digests"),
-    name="notifications-daily-digest",
-    queue="control",
-)
-current_app.add_periodic_task(
-    300.0,
-    current_app.signature("notifications.requeue_stalled"),
-    name="notifications-requeue-stalled",
-    queue="control",
-    expires=290,
-)
