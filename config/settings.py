@@ -270,6 +270,11 @@ CELERY_BEAT_SCHEDULE["requeue-stalled-validation"] = {
     "schedule": 120.0,
     "options": {"queue": "control", "expires": 110},
 }
+# The roadmap's periodic tasks (closing votes, reminders, round phases) are declared with it.
+from roadmap.beat import BEAT_SCHEDULE as _ROADMAP_BEAT_SCHEDULE  # noqa: E402
+
+CELERY_BEAT_SCHEDULE.update(_ROADMAP_BEAT_SCHEDULE)
+
 FILE_UPLOAD_HANDLERS = [
     "submissions.upload_handlers.CappedUploadHandler",
     "django.core.files.uploadhandler.TemporaryFileUploadHandler",

@@ -12,7 +12,9 @@ from roadmap.tally.engine import (
     OrganizationIn,
     TallyError,
     TallyResult,
+    check_ballot,
     tally,
+    validate,
 )
 from roadmap.tally.files import election_from_mapping, read_election
 
@@ -24,7 +26,9 @@ __all__ = [
     "OrganizationIn",
     "TallyError",
     "TallyResult",
+    "check_ballot",
     "election_from_mapping",
     "read_election",
     "tally",
+    "validate",
 ]

@@ -104,7 +104,7 @@ class TallyResult:
 
 def tally(election: Election) -> TallyResult:
     """Count ``election``; raises :class:`TallyError` when it is not a valid election."""
-    top = _validate(election)
+    top = validate(election)
     final: dict[str, BallotIn] = {}
     for ballot in election.ballots:  # in the order cast: a later ballot replaces the earlier
         final[top[ballot.org]] = ballot
@@ -206,7 +206,7 @@ def _describe(ballot: BallotIn) -> Any:
 # --- Validation --------------------------------------------------------------------------------
 
 
-def _validate(election: Election) -> dict[str, str]:
+def validate(election: Election) -> dict[str, str]:
     """Check the election and return each known organisation's voting organisation."""
     if election.method not in METHODS:
         raise TallyError(f"method: {election.method!r} is not one of {', '.join(METHODS)}")
@@ -219,7 +219,7 @@ def _validate(election: Election) -> dict[str, str]:
     ):
         raise TallyError(f"seed: {election.seed!r} is not a number or a string")
     for i, ballot in enumerate(election.ballots):
-        _check_ballot(f"ballots[{i}]", ballot, election.options, top)
+        check_ballot(f"ballots[{i}]", ballot, election.options, top)
     return top
 
 
@@ -267,9 +267,7 @@ def _voting_organizations(organizations: Sequence[OrganizationIn]) -> dict[str, 
     return top
 
 
-def _check_ballot(
-    where: str, ballot: BallotIn, options: Sequence[str], top: dict[str, str]
-) -> None:
+def check_ballot(where: str, ballot: BallotIn, options: Sequence[str], top: dict[str, str]) -> None:
     if not isinstance(ballot.org, str) or ballot.org not in top:
         raise TallyError(f"{where}: organisation {ballot.org!r} is outside the electorate")
     where = f"{where} ({ballot.org})"
