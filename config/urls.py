@@ -9,6 +9,7 @@ urlpatterns = [
     path("", include("submissions.urls")),
     path("", include("wg.urls")),
     path("", include("meetings.urls")),
+    path("", include("roadmap.urls")),
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("admin/", admin.site.urls),

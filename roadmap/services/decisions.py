@@ -63,7 +63,8 @@ def decision_record(
     decided_at = decided_at or timezone.now()
     with transaction.atomic():
         if proposal is not None:
-            proposal = _move_proposal(actor, proposal, outcome, method, decided_at, superseded_by)
+            moved = _move_proposal(actor, proposal, outcome, method, decided_at, superseded_by)
+            proposal.status, proposal = moved.status, moved  # the caller's copy follows
             round = round or proposal.target_round
             title = title or f"{proposal.reference} {outcome}: {proposal.title}"
         if not title.strip():

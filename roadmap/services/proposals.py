@@ -47,6 +47,9 @@ MAX_LINKS = 20
 def _check_target(kind: str, target_round: Round | None, benchmark: Benchmark | None) -> None:
     if kind not in ProposalKind.values:
         raise DomainError(f"{kind!r} is not a kind of proposal.")
+    if target_round is not None:
+        # Read the round's phase as it is now, not as the caller's copy remembers it.
+        target_round = Round.objects.get(pk=target_round.pk)
     if target_round is not None and not target_round.is_active:
         raise DomainError(
             f"{target_round.name} is {target_round.get_status_display().lower()}: "
@@ -202,6 +205,7 @@ def proposal_transition(
             reason=reason,
             changes=changes,
         )
+    proposal.status = locked.status  # the caller's copy follows
     return locked
 
 
@@ -249,6 +253,7 @@ def proposal_watch(*, actor: Any, proposal: Proposal, watching: bool) -> None:
 
 
 def comment_add(*, actor: Any, proposal: Proposal, body: str) -> Comment:
+    proposal = Proposal.objects.get(pk=proposal.pk)
     if not can_comment(actor, proposal):
         raise PermissionDenied("Only members comment on proposals.")
     if not body.strip():
@@ -263,13 +268,15 @@ def concern_raise(*, actor: Any, proposal: Proposal, title: str, body: str = "")
     """A member names a blocking concern; until it is resolved the proposal is not accepted."""
     if not (is_member(actor) and person_of(actor) is not None):
         raise PermissionDenied("Only members raise concerns.")
-    if not can_raise_concern(actor, proposal):
-        raise DomainError(
-            f"A proposal that is {proposal.get_status_display().lower()} takes no new concerns."
-        )
     if not title.strip():
         raise DomainError("Name the concern in a few words.")
     with transaction.atomic():
+        # Locked, so a concern cannot slip in while the proposal is being accepted.
+        proposal = Proposal.objects.select_for_update().get(pk=proposal.pk)
+        if not can_raise_concern(actor, proposal):
+            raise DomainError(
+                f"A proposal that is {proposal.get_status_display().lower()} takes no new concerns."
+            )
         concern = Concern.objects.create(
             proposal=proposal, title=title.strip(), body=body, raised_by=person_of(actor)
         )

@@ -180,6 +180,7 @@ def round_transition(*, actor: Any, round: Round, to: str, reason: str = "") -> 
             held=capacities(actor),
             reason=reason,
         )
+    round.status = locked.status
     return locked
 
 

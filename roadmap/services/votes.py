@@ -98,6 +98,7 @@ def vote_open(
             held=capacities(actor),
             via=VOTE,
         )
+        proposal.status = locked.status
         vote = Vote.objects.create(
             proposal=locked,
             question=(question or f"Accept {locked.reference}: {locked.title}?")[:300],
