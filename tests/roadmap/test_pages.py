@@ -305,3 +305,12 @@ def test_a_forbidden_action_is_a_403_that_says_why(client, world, member):
     client.force_login(member)
     response = client.post("/roadmap/rounds/v9.0/transition/", {"to": "development"})
     assert response.status_code == 403 and b"working-group chair" in response.content
+
+
+def test_the_admin_lists_roadmap_records_for_staff(client, admin_user, world):
+    client.force_login(admin_user)
+    for model in ("round", "proposal", "decision", "vote", "comment", "votereminder", "benchmark"):
+        assert client.get(f"/admin/roadmap/{model}/").status_code == 200, model
+    assert client.get(f"/admin/roadmap/proposal/{world['discussed'].pk}/change/").status_code == 200
+    assert client.get(f"/admin/roadmap/vote/{world['vote'].pk}/change/").status_code == 200
+    assert client.get(f"/admin/roadmap/round/{world['round'].pk}/change/").status_code == 200
