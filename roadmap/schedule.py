@@ -16,6 +16,7 @@ from core.timezones import wg_zone
 from roadmap.models import MilestonePhase, RoundStatus
 
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+SUBMISSION_WEEKDAY = "fri"
 DAY_NAMES = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 
 
@@ -65,12 +66,17 @@ class PlannedMilestone:
     position: int
     due_at: datetime
 
+    submission_date: date
+
     @property
     def when(self) -> str:
-        weeks = self.step.weeks
-        if self.step.weekday is None:
+        weeks, weekday = self.step.weeks, self.step.weekday
+        if weekday is None:
             return f"T{weeks:+d} weeks" if weeks else "T-0"
-        return f"Week {weeks}, {DAY_NAMES[WEEKDAYS.index(self.step.weekday)]}"
+        if self.submission_date.weekday() == WEEKDAYS.index(SUBMISSION_WEEKDAY):
+            return f"Week {weeks}, {DAY_NAMES[WEEKDAYS.index(weekday)]}"
+        days = offset_days(self.step)
+        return f"T{days:+d} day{'' if abs(days) == 1 else 's'}" if days else "T-0"
 
 
 def template_path() -> Path:
@@ -100,16 +106,25 @@ def template(path: Path | None = None) -> tuple[StepIn, ...]:
 def due_at(step: StepIn, submission_date: date) -> datetime:
     """The step's due time for a round submitting on ``submission_date``, in Pacific time
     (so a deadline keeps its local time across daylight-saving changes)."""
+    return datetime.combine(
+        submission_date + timedelta(days=offset_days(step)),
+        time.fromisoformat(step.time),
+        tzinfo=wg_zone(),
+    )
+
+
+def offset_days(step: StepIn) -> int:
+    """Days from the submission day. The rules write the review weeks for a Friday deadline
+    ("Week 1, Friday"); a round submitting on another day keeps the same distances."""
     if step.weekday is None:
-        day = submission_date + timedelta(weeks=step.weeks)
-    else:
-        monday = submission_date - timedelta(days=submission_date.weekday())
-        day = monday + timedelta(weeks=step.weeks, days=WEEKDAYS.index(step.weekday))
-    return datetime.combine(day, time.fromisoformat(step.time), tzinfo=wg_zone())
+        return 7 * step.weeks
+    return 7 * step.weeks + WEEKDAYS.index(step.weekday) - WEEKDAYS.index(SUBMISSION_WEEKDAY)
 
 
 def plan(submission_date: date, steps: Any = None) -> list[PlannedMilestone]:
     return [
-        PlannedMilestone(step=s, position=i, due_at=due_at(s, submission_date))
+        PlannedMilestone(
+            step=s, position=i, due_at=due_at(s, submission_date), submission_date=submission_date
+        )
         for i, s in enumerate(steps if steps is not None else template())
     ]

@@ -19,6 +19,9 @@ from roadmap.models import (
 from roadmap.selectors.catalogue import rounds_in_order
 
 UPCOMING = 8
+# The overdue milestones shown on the front page across all rounds, the latest first; each
+# round's page lists all of its own.
+OVERDUE_SHOWN = 6
 
 
 @dataclass(frozen=True)
@@ -35,9 +38,17 @@ class RoundSummary:
 class Overview:
     rounds: list[RoundSummary]
     upcoming: list[Milestone]
-    overdue: list[Milestone]
+    overdue: list[Milestone]  # all of them, oldest first
     unscheduled: list[Round]
     recent_decisions: list[Decision]
+
+    @property
+    def overdue_shown(self) -> list[Milestone]:
+        return self.overdue[-OVERDUE_SHOWN:]
+
+    @property
+    def overdue_hidden(self) -> int:
+        return max(0, len(self.overdue) - OVERDUE_SHOWN)
 
 
 def _active_rounds() -> list[Round]:

@@ -37,6 +37,18 @@ def test_the_template_follows_the_rules_schedule():
     assert plan["objections-due"].when == "Week 1, Friday"
 
 
+def test_a_round_submitting_on_another_weekday_keeps_the_distances_to_the_deadline():
+    plan = {p.step.key: p for p in schedule.plan(date(2027, 5, 4))}  # a Tuesday
+    due = {k: p.due_at.astimezone(PACIFIC).date() for k, p in plan.items()}
+    assert due["notify-not-submitting"] == date(2027, 5, 3)  # the day before, as for a Friday
+    assert due["objections-due"] == date(2027, 5, 11)  # a week after
+    assert (plan["notify-not-submitting"].when, plan["objections-due"].when) == (
+        "T-1 day",
+        "T+7 days",
+    )
+    assert plan["rcps-due"].when == "T-12 weeks"
+
+
 def test_due_times_keep_their_pacific_clock_across_daylight_saving():
     plan = {p.step.key: p for p in schedule.plan(date(2026, 10, 16))}
     # PDT in October, PST after 1 November: each keeps its local time.
