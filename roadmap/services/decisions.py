@@ -7,6 +7,8 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
+from django.core.exceptions import ValidationError
+from django.core.validators import URLValidator
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
@@ -61,6 +63,11 @@ def decision_record(
     if method == DecisionMethod.VOTE and vote is None:
         raise DomainError("A decision by vote names its vote.")
     decided_at = decided_at or timezone.now()
+    for url in links or []:
+        try:
+            URLValidator(schemes=["http", "https"])(url)
+        except ValidationError:
+            raise DomainError(f"{url!r} is not a web address (https://…).") from None
     with transaction.atomic():
         if proposal is not None:
             moved = _move_proposal(actor, proposal, outcome, method, decided_at, superseded_by)

@@ -102,3 +102,27 @@ def test_a_decision_needs_its_text(in_discussion, chair):
     with pytest.raises(DomainError, match="Write down what was decided"):
         proposal_decide(actor=chair, proposal=in_discussion, outcome="accepted", text="  ")
     assert not Decision.objects.exists()
+
+
+def test_a_decision_links_only_to_web_pages(chair):
+    with pytest.raises(DomainError, match="not a web address"):
+        decision_record(
+            actor=chair,
+            title="Exception for v9.0",
+            outcome="accepted",
+            method="consensus",
+            text="Granted.",
+            links=["javascript:alert(1)"],
+        )
+    assert not Decision.objects.exists()
+    decision = decision_record(
+        actor=chair,
+        title="Exception for v9.0",
+        outcome="accepted",
+        method="consensus",
+        text="Granted.",
+        links=["https://github.com/mlcommons/training_policies/pull/600"],
+    )
+    assert [link.url for link in decision.links.all()] == [
+        "https://github.com/mlcommons/training_policies/pull/600"
+    ]

@@ -314,3 +314,27 @@ def test_the_admin_lists_roadmap_records_for_staff(client, admin_user, world):
     assert client.get(f"/admin/roadmap/proposal/{world['discussed'].pk}/change/").status_code == 200
     assert client.get(f"/admin/roadmap/vote/{world['vote'].pk}/change/").status_code == 200
     assert client.get(f"/admin/roadmap/round/{world['round'].pk}/change/").status_code == 200
+
+
+HOSTILE = (
+    "<script>alert(1)</script> <img src=x onerror=alert(2)> "
+    "[click](javascript:alert(3)) <a href='javascript:alert(4)'>x</a> <style>*{}</style>"
+)
+
+
+def test_hostile_markdown_in_proposals_comments_and_concerns_renders_inert(
+    client, member, member_b, planned_round
+):
+    proposal = proposal_services.proposal_create(
+        actor=member, title="<b>Bold</b> title", kind="rule_change", body=HOSTILE
+    )
+    advance(proposal, member, "submitted")
+    proposal_services.comment_add(actor=member_b, proposal=proposal, body=HOSTILE)
+    proposal_services.concern_raise(
+        actor=member_b, proposal=proposal, title="<i>x</i>", body=HOSTILE
+    )
+    client.force_login(member)
+    html = client.get(f"/roadmap/proposals/{proposal.pk}/").content.decode()
+    for needle in ("<script>alert", "onerror", "javascript:", "<style>", "<b>Bold</b>", "<i>x</i>"):
+        assert needle not in html, needle
+    assert "&lt;b&gt;Bold&lt;/b&gt; title" in html
