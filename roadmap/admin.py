@@ -118,10 +118,21 @@ class BallotInline(admin.TabularInline):
 
 @admin.register(Vote)
 class VoteAdmin(admin.ModelAdmin):
+    """Read-only: a vote is opened, counted and concluded through its services, and a closed
+    vote never changes."""
+
     list_display = ("pk", "question", "method", "status", "closes_at")
     list_filter = ("status", "method")
-    readonly_fields = ("status", "tally", "closed_at")
     inlines = (BallotInline,)
+
+    def has_add_permission(self, request):  # type: ignore[no-untyped-def]
+        return False
+
+    def has_change_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+        return False
+
+    def has_delete_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+        return False
 
 
 @admin.register(VoteReminder)

@@ -116,7 +116,11 @@ def _move_proposal(
     decided_at: datetime,
     superseded_by: Proposal | None,
 ) -> Proposal:
-    locked = Proposal.objects.select_for_update().select_related("target_round").get(pk=proposal.pk)
+    locked = (
+        Proposal.objects.select_for_update(of=("self",))
+        .select_related("target_round")
+        .get(pk=proposal.pk)
+    )
     if locked.status == ProposalStatus.VOTING and method != DecisionMethod.VOTE:
         raise DomainError("A vote is running: its result decides this proposal.")
     if locked.status == ProposalStatus.CALL_FOR_OBJECTIONS and outcome == DecisionOutcome.ACCEPTED:

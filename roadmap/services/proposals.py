@@ -180,7 +180,9 @@ def proposal_transition(
     now = now or timezone.now()
     with transaction.atomic():
         locked = (
-            Proposal.objects.select_for_update().select_related("target_round").get(pk=proposal.pk)
+            Proposal.objects.select_for_update(of=("self",))
+            .select_related("target_round")
+            .get(pk=proposal.pk)
         )
         changes: dict[str, Any] = {}
         if to == ProposalStatus.SUBMITTED:
@@ -296,7 +298,11 @@ def concern_resolve(
         raise DomainError("Say how the concern was resolved.")
     target = ConcernStatus.OPEN if reopen else ConcernStatus.RESOLVED
     with transaction.atomic():
-        locked = Concern.objects.select_for_update().select_related("proposal").get(pk=concern.pk)
+        locked = (
+            Concern.objects.select_for_update(of=("self",))
+            .select_related("proposal")
+            .get(pk=concern.pk)
+        )
         if reopen and locked.proposal.status not in PROPOSAL_OPEN:
             raise DomainError("The proposal has been decided; open a new proposal instead.")
         move(

@@ -143,7 +143,11 @@ def milestone_update(
     if "title" in values and not values["title"].strip():
         raise DomainError("A milestone needs a title.")
     with transaction.atomic():
-        locked = Milestone.objects.select_for_update().select_related("round").get(pk=milestone.pk)
+        locked = (
+            Milestone.objects.select_for_update(of=("self",))
+            .select_related("round")
+            .get(pk=milestone.pk)
+        )
         _editable_schedule(locked.round)
         row, _ = upsert_with_audit(Milestone, actor=actor, lookup={"pk": locked.pk}, values=values)
     return row  # type: ignore[return-value]
@@ -154,7 +158,11 @@ def milestone_transition(
 ) -> Milestone:
     """Mark a milestone done or skipped, or reopen it."""
     with transaction.atomic():
-        locked = Milestone.objects.select_for_update().select_related("round").get(pk=milestone.pk)
+        locked = (
+            Milestone.objects.select_for_update(of=("self",))
+            .select_related("round")
+            .get(pk=milestone.pk)
+        )
         _editable_schedule(locked.round)
         done = (now or timezone.now()) if to == MilestoneStatus.DONE else None
         move(

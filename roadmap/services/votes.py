@@ -201,7 +201,9 @@ def vote_close(*, actor: Any, vote: Vote, now: datetime | None = None) -> Vote:
     _require_chair(actor)
     now = now or timezone.now()
     with transaction.atomic():
-        locked = Vote.objects.select_for_update().select_related("proposal").get(pk=vote.pk)
+        locked = (
+            Vote.objects.select_for_update(of=("self",)).select_related("proposal").get(pk=vote.pk)
+        )
         if locked.status == VoteStatus.OPEN and now < locked.closes_at:
             raise DomainError(
                 f"The vote runs until {format_wg_time(locked.closes_at)}; "
@@ -299,7 +301,9 @@ def vote_conclude(
         raise PermissionDenied("Only the working-group chairs conclude a vote.")
     now = now or timezone.now()
     with transaction.atomic():
-        locked = Vote.objects.select_for_update().select_related("proposal").get(pk=vote.pk)
+        locked = (
+            Vote.objects.select_for_update(of=("self",)).select_related("proposal").get(pk=vote.pk)
+        )
         if locked.status != VoteStatus.CLOSED or hasattr(locked, "decision"):
             raise DomainError("Only a closed vote without a decision is concluded.")
         result = dict(locked.tally or {})

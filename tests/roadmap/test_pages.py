@@ -338,3 +338,13 @@ def test_hostile_markdown_in_proposals_comments_and_concerns_renders_inert(
     for needle in ("<script>alert", "onerror", "javascript:", "<style>", "<b>Bold</b>", "<i>x</i>"):
         assert needle not in html, needle
     assert "&lt;b&gt;Bold&lt;/b&gt; title" in html
+
+
+def test_staff_cannot_change_a_vote_in_the_admin(client, admin_user, world):
+    client.force_login(admin_user)
+    vote = world["vote"]
+    client.post(
+        f"/admin/roadmap/vote/{vote.pk}/change/", {"question": "Changed?", "options": '["a"]'}
+    )
+    vote.refresh_from_db()
+    assert vote.question != "Changed?" and vote.options == ["yes", "no"]
