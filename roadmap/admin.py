@@ -26,10 +26,16 @@ class BenchmarkVersionInline(admin.TabularInline):
 
 
 class MilestoneInline(admin.TabularInline):
+    """Shown, not edited: chairs edit milestones on the round's page, which audits them."""
+
     model = Milestone
     extra = 0
     fields = ("when", "title", "owner", "due_at", "status")
-    readonly_fields = ("status",)
+    readonly_fields = fields
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+        return False
 
 
 @admin.register(Round)

@@ -348,3 +348,24 @@ def test_staff_cannot_change_a_vote_in_the_admin(client, admin_user, world):
     )
     vote.refresh_from_db()
     assert vote.question != "Changed?" and vote.options == ["yes", "no"]
+
+
+def test_the_roadmap_page_makes_the_same_queries_for_more_rounds(client, planned_round):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from roadmap.services.rounds import milestones_generate
+
+    with CaptureQueriesContext(connection) as one:
+        assert client.get("/roadmap/").status_code == 200
+    for name, weeks in (("v9.1", 52), ("v9.2", 78)):
+        round_ = Round.objects.create(
+            name=name,
+            ruleset="6.1.0",
+            submission_date=timezone.localdate() + timedelta(weeks=weeks),
+        )
+        milestones_generate(actor=None, round=round_)
+    with CaptureQueriesContext(connection) as three:
+        html = client.get("/roadmap/").content.decode()
+    assert html.count('data-testid="active-round"') == 3
+    assert len(three) == len(one)
