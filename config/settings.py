@@ -347,7 +347,14 @@ CELERY_BEAT_SCHEDULE = {
     ),
     # 07:00 or 08:00 in Pacific time, before the working day.
     "notifications-daily-digest": daily("notifications.send_digests", hour_utc=15, queue="control"),
+    # A vote (or a call for objections) closes within a minute of its closing time.
+    "roadmap-close-due": periodic("roadmap.close_due", 60, queue="control"),
+    # Reminders a day and an hour before a vote closes; each is recorded once, so running
+    # often only makes them punctual.
+    "roadmap-remind-voters": periodic("roadmap.remind_voters", 60, queue="control"),
+    "roadmap-advance-rounds": periodic("roadmap.advance_rounds", 15 * 60, queue="control"),
 }
+
 FILE_UPLOAD_HANDLERS = [
     "submissions.upload_handlers.CappedUploadHandler",
     "django.core.files.uploadhandler.TemporaryFileUploadHandler",

@@ -10,6 +10,7 @@ urlpatterns = [
     path("", include("submissions.urls")),
     path("", include("wg.urls")),
     path("", include("meetings.urls")),
+    path("", include("roadmap.urls")),
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     # Password reset mails go through the notification outbox; the other views are Django's.
