@@ -20,7 +20,7 @@ from django.utils import timezone
 from core.audit import audit_record
 from core.dispatch import enqueue
 from core.errors import InvalidTransition
-from submissions import checker, storage
+from submissions import checker, paths, storage
 from submissions.intake_checks import IntakeRefusal, find_org_folder, refuse_foreign_package
 from submissions.models import (
     BenchmarkCheck,
@@ -72,7 +72,7 @@ def version_process(*, version_id: int) -> None:
     try:
         files = unpack_archive(storage.archive_path(version.sha256), dest, limits=_limits())
         org_folder = find_org_folder(storage.tree_path(version.pk))
-        refuse_foreign_package(org_folder, version.submission)
+        refuse_foreign_package(org_folder, version.submission, tree=storage.tree_path(version.pk))
     except (UnpackError, IntakeRefusal) as exc:
         storage.remove_tree(version.pk)
         with transaction.atomic():
@@ -165,10 +165,7 @@ def benchmark_check_run(*, check_id: int) -> None:
     check = BenchmarkCheck.objects.select_related("report__version").get(pk=check_id)
     report, version = check.report, check.report.version
     org_dir = storage.tree_path(version.pk) / version.org_folder
-    folder = (
-        "/".join(p for p in (version.org_folder, "results", check.system, check.benchmark) if p)
-        + "/"
-    )
+    folder = paths.result_folder(check.system, check.benchmark, org_folder=version.org_folder) + "/"
     shas = list(version.files.filter(path__startswith=folder).values_list("sha256", flat=True))
     cache = {
         row.sha256: checker.LogResult.from_dict(row.result)

@@ -17,8 +17,14 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
 
-from submissions import checker
-from submissions.intake_checks import IntakeRefusal, find_org_folder
+from submissions import checker, paths
+from submissions.checker.official import allowed_benchmarks
+from submissions.intake_checks import (
+    IntakeRefusal,
+    find_org_folder,
+    foreign_benchmark_message,
+    foreign_benchmarks,
+)
 from submissions.unpack import UnpackError, unpack_archive
 
 USAGE_ERROR = 2
@@ -88,8 +94,33 @@ class Command(BaseCommand):
                 self._emit(report, as_json)
                 raise SystemExit(1) from None
             package = checker.check_package(org_dir, ruleset=ruleset, workers=max(1, workers))
-        self._emit(package.to_json(), as_json)
-        raise SystemExit(0 if package.ok else 1)
+            report = package.to_json()
+            refused = self._foreign_benchmarks(org_dir, ruleset)
+        if refused:
+            # The service refuses such a package at intake; say so here too (the official
+            # package checker only skips the folder with a warning).
+            report["package_findings"] = refused + report["package_findings"]
+            report["ok"] = False
+        self._emit(report, as_json)
+        raise SystemExit(0 if report["ok"] else 1)
+
+    def _foreign_benchmarks(self, org_dir: Path, ruleset: str) -> list[dict[str, Any]]:
+        allowed = set(allowed_benchmarks(ruleset))
+        round_name = "v" + ".".join(ruleset.split(".")[:2])
+        return [
+            {
+                "check": "layout",
+                "severity": "error",
+                "path": paths.result_folder(system, benchmark),
+                "line": None,
+                "message": foreign_benchmark_message(
+                    system, benchmark, round_name=round_name, ruleset=ruleset, allowed=allowed
+                ),
+                "rule": "intake: benchmarks of the round",
+                "detail": "",
+            }
+            for system, benchmark in foreign_benchmarks(org_dir, allowed)
+        ]
 
     def _org_dir(self, path: Path, scratch: Path) -> Path:
         if path.is_dir():
