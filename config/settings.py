@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "ninja",  # serves the API docs' Swagger UI assets as static files (no CDN)
     "core",
     "wg",
     "roadmap",
@@ -64,6 +65,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "core.middleware.NotFoundMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
 
@@ -117,7 +119,8 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
 ]
 LOGIN_URL = "login"
-LOGIN_REDIRECT_URL = "portal:home"
+# A submitter lands on the round that is open to them; everyone else on the home page.
+LOGIN_REDIRECT_URL = "submissions:after-login"
 LOGOUT_REDIRECT_URL = "portal:home"
 
 LANGUAGE_CODE = "en-us"
@@ -223,6 +226,8 @@ if PRODUCTION:
 SUBMISSION_MAX_UPLOAD_BYTES = env_int("SUBMISSION_MAX_UPLOAD_BYTES", 2 * 1024**3, minimum=1024)
 SUBMISSION_MAX_FILES = env_int("SUBMISSION_MAX_FILES", 20_000, minimum=1)
 SUBMISSION_MAX_UNPACKED_BYTES = env_int("SUBMISSION_MAX_UNPACKED_BYTES", 4 * 1024**3, minimum=1)
+# What one organisation may keep in the store per round, all its versions together.
+SUBMISSION_QUOTA_BYTES = env_int("SUBMISSION_QUOTA_BYTES", 10 * 1024**3, minimum=1024)
 # How many tasks a version's benchmark folders are split into (about the validate workers'
 # total concurrency).
 VALIDATION_BATCHES = env_int("VALIDATION_BATCHES", 4, minimum=1)
