@@ -7,6 +7,7 @@ and refuses to start without a secret key and allowed hosts.
 
 from __future__ import annotations
 
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -47,6 +48,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "ninja",  # serves the API docs' Swagger UI assets as static files (no CDN)
+    "axes",
     "core",
     "wg",
     "roadmap",
@@ -67,6 +69,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "core.middleware.NotFoundMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last, as django-axes requires: it turns a locked-out login into the lock-out page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -148,6 +152,33 @@ MEDIA_ROOT = VAR_DIR / "media"
 # Submission packages are private: they are never served by URL, only through views that
 # check the embargo.
 SUBMISSIONS_ROOT = Path(env_str("SUBMISSIONS_ROOT", str(VAR_DIR / "submissions"))).resolve()
+
+# --- Log-in throttling (django-axes) ---------------------------------------------------------
+# After LOGIN_FAILURE_LIMIT wrong passwords for one user name from one address, that pair is
+# locked out for LOGIN_LOCKOUT_MINUTES (the page says until when); a right password during the
+# lock-out does not get in. Keyed on the pair so that nobody can lock a chair out from afar.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 5, minimum=1)
+AXES_COOLOFF_TIME = timedelta(minutes=env_int("LOGIN_LOCKOUT_MINUTES", 15, minimum=1))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+# Retrying during a lock-out does not extend it, so the time the page shows stays true.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+AXES_VERBOSE = False
+if env_bool("DJANGO_BEHIND_PROXY", False):
+
+    def _client_ip(request: object) -> str:
+        # The TLS-terminating proxy appends the address it saw; earlier entries are the
+        # client's own claims.
+        meta = getattr(request, "META", {})
+        forwarded = meta.get("HTTP_X_FORWARDED_FOR", "")
+        return forwarded.rsplit(",", 1)[-1].strip() or meta.get("REMOTE_ADDR", "")
+
+    AXES_CLIENT_IP_CALLABLE = _client_ip
 
 # --- Email -----------------------------------------------------------------------------------
 EMAIL_HOST = env_str("EMAIL_HOST", "-")
