@@ -144,12 +144,25 @@ def _system_descriptions(version: SubmissionVersion, org_folder: Path) -> list[S
     return rows
 
 
+def _move_check(check_id: int, current: str, to: str, **fields: object) -> bool:
+    """Move a check from ``current`` to ``to`` through its lifecycle table, if nobody moved it
+    first (a conditional update: two workers never both claim or finish one check)."""
+    if to not in BenchmarkCheck.TRANSITIONS[current]:
+        raise InvalidTransition(f"benchmark check {check_id}: cannot go from {current} to {to}")
+    return bool(
+        BenchmarkCheck.objects.filter(pk=check_id, status=current).update(status=to, **fields)
+    )
+
+
 def benchmark_check_run(*, check_id: int) -> None:
     """Check one results/<system>/<benchmark> folder, reusing cached results of unchanged logs."""
-    claimed = BenchmarkCheck.objects.filter(pk=check_id, status=CheckStatus.PENDING).update(
-        status=CheckStatus.RUNNING, claimed_at=timezone.now(), attempts=F("attempts") + 1
-    )
-    if not claimed:
+    if not _move_check(
+        check_id,
+        CheckStatus.PENDING,
+        CheckStatus.RUNNING,
+        claimed_at=timezone.now(),
+        attempts=F("attempts") + 1,
+    ):
         return
     check = BenchmarkCheck.objects.select_related("report__version").get(pk=check_id)
     report, version = check.report, check.report.version
@@ -179,8 +192,10 @@ def benchmark_check_run(*, check_id: int) -> None:
             ],
             ignore_conflicts=True,
         )
-        BenchmarkCheck.objects.filter(pk=check.pk, status=CheckStatus.RUNNING).update(
-            status=CheckStatus.DONE,
+        _move_check(
+            check.pk,
+            CheckStatus.RUNNING,
+            CheckStatus.DONE,
             ok=result.ok,
             result=result.to_dict(),
             finished_at=timezone.now(),
@@ -195,16 +210,16 @@ def benchmark_check_mark_failed(*, check_id: int, error: str) -> None:
         if check.status != CheckStatus.RUNNING:
             return
         if check.attempts < MAX_CHECK_ATTEMPTS:
-            check.status = CheckStatus.PENDING
-            check.save(update_fields=["status"])
+            _move_check(check_id, CheckStatus.RUNNING, CheckStatus.PENDING)
             transaction.on_commit(lambda: _enqueue_checks([check_id]))
             return
-        check.status, check.error, check.finished_at = (
+        _move_check(
+            check_id,
+            CheckStatus.RUNNING,
             CheckStatus.FAILED,
-            error[:2000],
-            timezone.now(),
+            error=error[:2000],
+            finished_at=timezone.now(),
         )
-        check.save(update_fields=["status", "error", "finished_at"])
         report_id, version_id = check.report_id, check.report.version_id
         transaction.on_commit(lambda: _finalize_if_complete(report_id, version_id))
 
