@@ -230,6 +230,7 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TASK_ROUTES = {
     "submissions.requeue_stalled": {"queue": "control"},
+    "submissions.close_unsigned_objections": {"queue": "control"},
     "submissions.*": {"queue": "validate"},
     "publishing.*": {"queue": "publish"},
 }
@@ -300,6 +301,12 @@ CELERY_BEAT_SCHEDULE = {
         "options": {"queue": queue, "expires": 55},
     }
     for queue in ("control", "validate", "publish")
+}
+# The rules close objections that nobody signs once objections are due.
+CELERY_BEAT_SCHEDULE["close-unsigned-objections"] = {
+    "task": "submissions.close_unsigned_objections",
+    "schedule": 300.0,
+    "options": {"queue": "control", "expires": 290},
 }
 CELERY_BEAT_SCHEDULE["requeue-stalled-validation"] = {
     "task": "submissions.requeue_stalled",

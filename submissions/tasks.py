@@ -10,7 +10,7 @@ from __future__ import annotations
 from celery import shared_task
 from celery.exceptions import SoftTimeLimitExceeded
 
-from submissions.services import processing
+from submissions.services import processing, review
 
 _LIMITS = {
     "soft_time_limit": 10 * 60,
@@ -68,3 +68,13 @@ def finalize_report_task(version_id: int) -> None:
 )
 def requeue_stalled_task() -> dict[str, int]:
     return processing.stalled_work_requeue()
+
+
+@shared_task(
+    name="submissions.close_unsigned_objections",
+    soft_time_limit=60,
+    time_limit=90,
+    ignore_result=True,
+)
+def close_unsigned_objections_task() -> int:
+    return review.objections_close_due()

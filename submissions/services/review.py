@@ -211,6 +211,18 @@ def objections_close_unsigned(*, round: Round, now: datetime | None = None) -> i
     return closed
 
 
+def objections_close_due(*, now: datetime | None = None) -> int:
+    """The periodic sweep: close unsigned objections of every unpublished round whose filing
+    deadline has passed. Returns how many were closed."""
+    now = now or timezone.now()
+    rounds = Round.objects.filter(
+        published_at__isnull=True,
+        window__isnull=False,
+        objections__status=ObjectionStatus.OPEN,
+    ).distinct()
+    return sum(objections_close_unsigned(round=r, now=now) for r in rounds.select_related("window"))
+
+
 def objection_acknowledge(
     *, actor: Any, objection: Objection, now: datetime | None = None
 ) -> Objection:

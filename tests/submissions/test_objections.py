@@ -198,3 +198,23 @@ def test_objections_through_the_api(
         f"/api/rounds/v5.1/objections/{objection.pk}/acknowledge", headers=auth(acme_submitter)
     )
     assert ack.json()["acknowledged"] is True and ack.json()["fix_required"] is True
+
+
+def test_the_periodic_sweep_closes_unsigned_objections_once_due(three, acme, amd_submitter):
+    from django.conf import settings
+
+    from submissions.tasks import close_unsigned_objections_task
+
+    objection = objection_file(actor=amd_submitter, round=three, against=acme, text="seeds")
+    objection_withdraw(actor=amd_submitter, objection=objection)
+    assert close_unsigned_objections_task() == 0  # not due yet
+    from submissions.models import SubmissionWindow
+
+    SubmissionWindow.objects.filter(round=three).update(
+        objections_due_at=timezone.now() - timedelta(minutes=1)
+    )
+    assert close_unsigned_objections_task() == 1
+    objection.refresh_from_db()
+    assert objection.status == "withdrawn"
+    scheduled = settings.CELERY_BEAT_SCHEDULE["close-unsigned-objections"]
+    assert scheduled["task"] == "submissions.close_unsigned_objections"
