@@ -62,7 +62,7 @@ def _upload(page, live_server, archive):
     page.goto(f"{live_server.url}/rounds/v5.1/")
     page.set_input_files("input[name=package]", str(archive))
     page.click("[data-testid=upload-form] button")
-    page.wait_for_url("**/v*/", timeout=30_000)
+    page.wait_for_url("**/submissions/*/v*/", timeout=30_000)
     page.wait_for_selector("[data-testid=status]")
     # The page polls while the worker validates, then reloads with the verdict.
     page.wait_for_selector("[data-testid=verdict]", timeout=120_000)
