@@ -236,16 +236,18 @@ def _submitter_rows(round_: Round) -> list[SubmitterRow]:
                 partner_of=[],
             )
         )
+    results_of = {row.organization.pk: row.results for row in rows}
     for partner in JointPartner.objects.filter(
         submission__round=round_, organization_id__in=submitting
     ).select_related("organization", "submission__organization"):
+        owner = partner.submission.organization
         rows.append(
             SubmitterRow(
                 organization=partner.organization,
                 submission=None,
                 counting=None,
-                results=0,
-                partner_of=[partner.submission.organization],
+                results=results_of.get(owner.pk, 0),  # the joint submission's results
+                partner_of=[owner],
             )
         )
     return sorted(rows, key=lambda r: (-r.results, r.organization.name.lower()))
