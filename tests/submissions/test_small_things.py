@@ -51,5 +51,9 @@ def test_a_submitter_lands_on_the_open_round_after_logging_in(
 
     assert land(acme_submitter) == "/rounds/v5.1/"
     assert land(member) == "/"
+    # The home page's "Log in" link does not send the submitter back to the home page.
+    client.logout()
+    link = re.search(r'href="(/accounts/login/[^"]*)">Log in<', client.get("/").content.decode())[1]
+    assert link == "/accounts/login/"
     close_window(round_open)
     assert land(acme_submitter) == "/"  # nothing to do in the round now
