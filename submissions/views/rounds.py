@@ -141,11 +141,7 @@ def version_progress(request: HttpRequest, name: str, org: str, number: int) -> 
     return render(
         request,
         "submissions/_progress.html",
-        {
-            "version": version,
-            "progress": selectors.version_progress(version),
-            "verdict": selectors.version_verdict(version),
-        },
+        {"version": version, "progress": selectors.version_progress(version)},
     )
 
 
