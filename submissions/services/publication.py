@@ -47,7 +47,9 @@ def round_publish(*, actor: Any, round: Round, confirm: str, now: datetime | Non
         )
     now = now or timezone.now()
     with transaction.atomic():
-        locked = Round.objects.select_related("window").select_for_update().get(pk=round.pk)
+        locked = (
+            Round.objects.select_related("window").select_for_update(of=("self",)).get(pk=round.pk)
+        )
         if locked.published_at is not None:
             raise InvalidTransition(
                 f"{round.name} was published on {locked.published_at:%Y-%m-%d}."
