@@ -19,7 +19,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from django.db.models import OuterRef, Q, Subquery
+from django.db.models import OuterRef, Q, QuerySet, Subquery
 
 from submissions.models import (
     JointPartner,
@@ -46,7 +46,7 @@ def counting_version(submission: Submission) -> SubmissionVersion | None:
     )
 
 
-def _counting_ids(round_: Any) -> Subquery:
+def _counting_ids(round_: Any) -> QuerySet[Submission]:
     latest_valid = SubmissionVersion.objects.filter(
         submission=OuterRef("pk"), status=VersionStatus.VALID, during_review=False
     ).order_by("-number")

@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST
 
 from core.errors import DomainError
 from core.timezones import wg_zone
+from roadmap.models import Round
 from submissions import selectors
 from submissions.forms import AssignmentForm, ExtensionForm, PartnerForm, PublishForm, WindowForm
 from submissions.models import ReviewAssignment, Submission
@@ -49,7 +50,7 @@ def round_manage(request: HttpRequest, name: str) -> HttpResponse:
         )
 
 
-def _manage_forms(request: HttpRequest, round_) -> tuple[WindowForm, ExtensionForm]:  # type: ignore[no-untyped-def]
+def _manage_forms(request: HttpRequest, round_: Round) -> tuple[WindowForm, ExtensionForm]:
     window = getattr(round_, "window", None)
     fields = ("opens_at", "deadline", "grace_minutes", "objections_due_at",
               "hyperparameters_due_at", "review_ends_at")  # fmt: skip
@@ -61,7 +62,9 @@ def _manage_forms(request: HttpRequest, round_) -> tuple[WindowForm, ExtensionFo
     return window_form, extension_form
 
 
-def _save_manage_forms(request, round_, window_form, extension_form) -> bool:  # type: ignore[no-untyped-def]
+def _save_manage_forms(
+    request: HttpRequest, round_: Round, window_form: WindowForm, extension_form: ExtensionForm
+) -> bool:
     if "save_window" in request.POST and window_form.is_valid():
         windows.window_save(actor=request.user, round=round_, **window_form.cleaned_data)
         messages.success(request, "The submission window is saved.")
@@ -99,7 +102,7 @@ def round_publish(request: HttpRequest, name: str) -> HttpResponse:
 # --- The review chair -------------------------------------------------------------------------
 
 
-def _review_round(request: HttpRequest, name: str):  # type: ignore[no-untyped-def]
+def _review_round(request: HttpRequest, name: str) -> Round:
     round_ = selectors.round_get(name)
     if not can_manage_review(request.user, round_):
         raise Http404("Not found")
