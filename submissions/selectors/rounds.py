@@ -91,6 +91,7 @@ class OrgSlot:
     organization: Organization
     state: WindowState | None
     can_upload: bool
+    is_submitter: bool = False  # a submitter contact of this organisation
     is_fix: bool = False  # uploads during review are fixes an objection allowed
     versions: list[SubmissionVersion] = field(default_factory=list)
     counting: SubmissionVersion | None = None
@@ -121,6 +122,7 @@ def org_slots(*, user: Any, round: Round, now: datetime) -> list[OrgSlot]:
                 can_upload=can_submit_for(user, org.pk)
                 and state is not None
                 and (state.accepts_uploads or is_fix),
+                is_submitter=can_submit_for(user, org.pk),
                 is_fix=is_fix,
                 counting=counting_version(submission) if submission else None,
             )
