@@ -255,15 +255,15 @@ def _submitter_rows(round_: Round) -> list[SubmitterRow]:
 
 def _objection_view(user: Any, objection: Objection, now: datetime) -> ObjectionView:
     signers = list(objection.signers.all())
-    orgs = {o.pk: o for o in Organization.objects.filter(
-        pk__in=cosigning_org_ids(user, objection, now=now) + withdrawing_org_ids(user, objection)
-    )}  # fmt: skip
+    cosign = cosigning_org_ids(user, objection, now=now)
+    withdraw = withdrawing_org_ids(user, objection)
+    orgs = Organization.objects.in_bulk(cosign + withdraw)
     return ObjectionView(
         objection=objection,
         signers=[s.organization for s in signers if s.withdrawn_at is None],
         former_signers=[s.organization for s in signers if s.withdrawn_at is not None],
-        cosign_as=[orgs[i] for i in cosigning_org_ids(user, objection, now=now)],
-        withdraw_as=[orgs[i] for i in withdrawing_org_ids(user, objection)],
+        cosign_as=[orgs[i] for i in cosign],
+        withdraw_as=[orgs[i] for i in withdraw],
         can_acknowledge=can_acknowledge_objection(user, objection, now=now),
         can_decide=objection.status == ObjectionStatus.OPEN
         and can_decide_objection(user, objection.round),
