@@ -11,9 +11,9 @@ from django.db.models import Count
 from roadmap.models import Round
 from submissions.models import DeadlineExtension, Objection, Submission, SubmissionVersion
 from submissions.models.review import ObjectionStatus
+from submissions.phases import window_state
+from submissions.policy import can_view_submission, counting_version
 from submissions.selectors import RoundOverview, round_overview
-from submissions.services.review import counting_version
-from submissions.services.windows import window_state
 from wg.models import (
     Announcement,
     JointSubmission,
@@ -22,7 +22,7 @@ from wg.models import (
     Organization,
     RoundRegistration,
 )
-from wg.permissions import can_manage_round, can_view_submission, is_member, powers
+from wg.permissions import can_manage_round, is_member, powers
 
 
 def current_round(*, now: datetime) -> Round | None:
