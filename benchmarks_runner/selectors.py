@@ -24,7 +24,8 @@ from core.errors import NotFound, PermissionDenied
 from submissions.checker import LogResult
 from submissions.checker.scoring import benchmark_score
 from submissions.models import Score
-from wg.permissions import can_view_runs, can_view_submission
+from submissions.policy import can_view_version
+from wg.permissions import can_view_runs
 
 ONLINE, OFFLINE = "online", "offline"
 
@@ -166,7 +167,7 @@ def reproduction(run: Run, user: Any, now: datetime | None = None) -> Reproducti
     if score is None:
         return None
     submission = score.version.submission
-    if not can_view_submission(user, submission, now=now or timezone.now()):
+    if not can_view_version(user, score.version, now=now or timezone.now()):
         return None
     return Reproduction(
         round=submission.round.name,
@@ -238,4 +239,4 @@ def reproducible_scores(user: Any, benchmarks: set[str]) -> list[Score]:
         .select_related("version__submission__round__window", "version__submission__organization")
         .order_by("-version__submission__round__name", "benchmark", "system")
     )
-    return [s for s in scores if can_view_submission(user, s.version.submission, now=now)]
+    return [s for s in scores if can_view_version(user, s.version, now=now)]

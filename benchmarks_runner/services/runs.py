@@ -16,12 +16,8 @@ from benchmarks_runner.services.lifecycle import dispatch, transition
 from core.audit import audit_record
 from core.errors import DomainError, InvalidTransition, NotFound, PermissionDenied
 from submissions.models import Score
-from wg.permissions import (
-    can_cancel_run,
-    can_queue_runs,
-    can_reproduce_results,
-    can_view_submission,
-)
+from submissions.policy import can_view_version
+from wg.permissions import can_cancel_run, can_queue_runs, can_reproduce_results
 
 SLUG = re.compile(r"^[a-z0-9][a-z0-9_-]{0,39}$")
 MAX_ATTEMPTS = 5
@@ -145,9 +141,7 @@ def _reproduction(
         raise PermissionDenied("Only the chairs reproduce submitted results.")
     score = Score.objects.select_related("version__submission__round").filter(pk=score_id).first()
     # The embargo holds for reproductions too: who cannot see the submission cannot pick it.
-    if score is None or not can_view_submission(
-        actor, score.version.submission, now=timezone.now()
-    ):
+    if score is None or not can_view_version(actor, score.version, now=timezone.now()):
         raise NotFound("No such submitted result.")
     if spec.reproduces != score.benchmark:
         raise DomainError(f"{spec.slug} does not reproduce {score.benchmark} results.")

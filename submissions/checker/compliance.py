@@ -75,7 +75,7 @@ def _rules_opener(root: str) -> Any:
 
 
 @functools.cache
-def _parsed_rules(path: str) -> Any:
+def parsed_rules(path: str) -> Any:
     # Same call as the official code; a missing file raises the same FileNotFoundError.
     # The parsed structure is shared: configured_checks only reads it.
     with open(path) as stream:
@@ -89,7 +89,7 @@ class _CachedRulesYaml:
     def load(stream: _PinnedRulesFile, Loader: type) -> Any:
         if not isinstance(stream, _PinnedRulesFile) or Loader is not yaml.BaseLoader:
             raise TypeError("rules may only be loaded through the pinned-rules guard")
-        return _parsed_rules(stream.path)
+        return parsed_rules(stream.path)
 
 
 @functools.lru_cache(maxsize=4096)

@@ -24,7 +24,7 @@ USAGE = "training"
 OFFICIAL_VERSION = importlib.metadata.version("mlperf-logging")
 
 # Bump when LogResult's meaning changes, so cached results from an older build are not reused.
-_SCHEMA = 1
+_SCHEMA = 2
 ENGINE = f"mlperf-logging=={OFFICIAL_VERSION};schema={_SCHEMA}"
 
 COMPLIANCE_ROOT = os.path.realpath(os.path.dirname(mlp_compliance.__file__))

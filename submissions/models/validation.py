@@ -37,6 +37,14 @@ class CheckStatus(models.TextChoices):
 class BenchmarkCheck(models.Model):
     """One results/<system>/<benchmark> folder: the unit validated in parallel."""
 
+    TRANSITIONS: dict[str, frozenset[str]] = {
+        CheckStatus.PENDING: frozenset({CheckStatus.RUNNING}),
+        # Back to PENDING: a retry after the check raised or its worker was lost.
+        CheckStatus.RUNNING: frozenset({CheckStatus.DONE, CheckStatus.FAILED, CheckStatus.PENDING}),
+        CheckStatus.DONE: frozenset(),
+        CheckStatus.FAILED: frozenset(),
+    }
+
     report = models.ForeignKey(
         ValidationReport, on_delete=models.CASCADE, related_name="benchmark_checks"
     )
@@ -47,6 +55,15 @@ class BenchmarkCheck(models.Model):
     )
     attempts = models.PositiveSmallIntegerField(default=0)
     claimed_at = models.DateTimeField(null=True, blank=True)
+    claimed_by = models.CharField(
+        max_length=200, blank=True, help_text="The task execution that is checking it"
+    )
+    heartbeat_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        help_text="When it was queued, or its task's last heartbeat while it runs (the reaper "
+        "re-queues it when this gets old)",
+    )
     finished_at = models.DateTimeField(null=True, blank=True)
     ok = models.BooleanField(null=True)
     result = models.JSONField(null=True, blank=True)
