@@ -15,6 +15,7 @@ from django.utils import timezone
 from core.audit import audit_record
 from core.errors import DomainError, PermissionDenied
 from core.timezones import to_wg_time
+from roadmap import notifications
 from roadmap.lifecycle import DECISION, PROPOSAL
 from roadmap.models import (
     ConcernStatus,
@@ -105,6 +106,7 @@ def decision_record(
                 "vote": getattr(vote, "pk", None),
             },
         )
+        notifications.decision_recorded(decision=decision, actor=actor)
     return decision
 
 
