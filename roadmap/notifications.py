@@ -65,6 +65,11 @@ DECISION = kind_register(
 )
 
 WHEN = {ReminderKind.DAY: "in a day", ReminderKind.HOUR: "in an hour"}
+# "P-4 is …" for the states whose label does not read well there.
+_PHRASES = {
+    ProposalStatus.VOTING: "put to a vote",
+    ProposalStatus.CALL_FOR_OBJECTIONS: "under a call for objections",
+}
 
 
 # --- Votes ------------------------------------------------------------------------------------
@@ -171,7 +176,7 @@ def _result_phrase(result: dict[str, Any]) -> str:
     if status == "tie":
         return "tied between " + ", ".join(f"“{o}”" for o in result.get("tied", []))
     if result.get("outcome") is not None:
-        return f"“{result['outcome']}”" + (" (by draw)" if status == "decided_by_draw" else "")
+        return f"“{result['outcome']}” wins" + (" by draw" if status == "decided_by_draw" else "")
     return str(status or "counted")
 
 
@@ -188,11 +193,11 @@ def _result_sentence(vote: Vote, result: dict[str, Any], decision: Decision | No
             + (", and the proposal is back in discussion." if vote.proposal_id else ".")
         )
     if decision is not None:
-        return f"{_result_phrase(result).capitalize()} ({counted}). Decision: {decision.title}."
+        return f"{_result_phrase(result)} ({counted}). Decision: {decision.title}."
     if status == "tie":
         return f"It is {_result_phrase(result)} ({counted}); the chairs record the tie-break."
     return (
-        f"{_result_phrase(result).capitalize()} ({counted}). The proposal is accepted once its "
+        f"{_result_phrase(result)} ({counted}). The proposal is accepted once its "
         "open concerns are resolved."
     )
 
@@ -264,10 +269,9 @@ def proposal_moved(
 ) -> list[Notification]:
     """A move along the proposal's table (not a decision: ``decision_recorded`` says those).
     The move's audit event names it, so going back and forth is told each time."""
-    label = proposal.get_status_display().lower()
     text = (
         f"“{moved.edge.action}”, by {_name(actor)}: the proposal went from "
-        f"{_status_label(moved.source)} to {label}."
+        f"“{ProposalStatus(moved.source).label}” to “{proposal.get_status_display()}”."
     )
     if proposal.status == ProposalStatus.SCHEDULED and proposal.scheduled_for:
         text += f" It is on the agenda of the meeting of {proposal.scheduled_for:%a %d %b %Y}."
@@ -277,16 +281,12 @@ def proposal_moved(
         proposal,
         f"move:{moved.event.pk}",
         _followers(proposal, actor=actor),
-        f"is {label}",
+        f"is {_PHRASES.get(proposal.status, proposal.get_status_display().lower())}",
         text,
         actor=actor,
         url=url,
         reason=reason,
     )
-
-
-def _status_label(status: str) -> str:
-    return str(ProposalStatus(status).label).lower()
 
 
 def comment_added(*, comment: Comment, actor: Any) -> list[Notification]:

@@ -1,6 +1,7 @@
 """Recording decisions. Every outcome of a proposal is a ``Decision`` written in the same
 transaction as the proposal's move; decisions without a proposal (an exception granted in
-review, a schedule change) are recorded the same way."""
+review, a schedule change) are recorded the same way. A decision on a proposal is told to its
+watchers and person in charge through the outbox (``roadmap.notifications``)."""
 
 from __future__ import annotations
 

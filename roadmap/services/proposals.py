@@ -1,5 +1,7 @@
 """Proposals: filing and editing, moving along their table, links, watchers, comments and
-blocking concerns. Outcomes (accepted, rejected, …) are recorded in ``services.decisions``."""
+blocking concerns. Outcomes (accepted, rejected, …) are recorded in ``services.decisions``.
+Moves, comments and concerns are told to the proposal's watchers and person in charge through
+the outbox (``roadmap.notifications``), in the same transaction."""
 
 from __future__ import annotations
 

@@ -1,7 +1,9 @@
 """Votes: opening one on a proposal, ballots, closing at the closing time, and concluding.
 
 Counting is the tally engine's (``roadmap.tally``), fed the ballots in the order they were cast,
-exactly as a recount from the vote's tally file would be.
+exactly as a recount from the vote's tally file would be. Opening, closing, concluding and
+cancelling a vote are told to its electorate through the outbox (``roadmap.notifications``), in
+the same transaction.
 """
 
 from __future__ import annotations

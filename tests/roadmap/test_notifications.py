@@ -115,7 +115,7 @@ def test_closing_a_vote_tells_the_electorate_the_result_and_the_decision(
     assert set(rows) == ELECTORATE  # beat closes votes too: the chair is told like anyone
     decision = vote.decision
     message = next(m for m in mail.outbox if m.to == ["member-gamma-labs@gamma-labs.example"])
-    assert message.subject == f"Vote closed: {vote.question} — “yes”"
+    assert message.subject == f"Vote closed: {vote.question} — “yes” wins"
     assert "2 of 4 voting organisations counted" in message.body
     assert decision.reference in message.body and "  yes: 2" in message.body
 
@@ -128,6 +128,8 @@ def test_a_vote_short_of_its_quorum_says_so_and_the_watchers_hear_it_is_back_in_
     _close(vote, chair)
     result = _to(event_key=f"roadmap.vote:{vote.pk}:closed")["member-b@beta.example"]
     assert result.subject.endswith("— no quorum") and "did not reach its quorum" in result.body
+    opened = _to(kind=PROPOSAL.code, subject__contains="is put to a vote")
+    assert opened["member@alpha.example"].url.endswith(f"/roadmap/votes/{vote.pk}/")
     moved = _to(kind=PROPOSAL.code, subject__contains="is in discussion")
     assert set(moved) == {"member@alpha.example", "member-b@beta.example"}
     assert (
@@ -186,7 +188,7 @@ def test_a_move_is_told_to_the_watchers_but_not_to_the_actor(draft, member, memb
     assert set(rows) == {"member@alpha.example", "member-b@beta.example"}
     message = rows["member@alpha.example"]
     assert message.subject == f"{draft.reference} is scheduled: {draft.title}"
-    assert "“Schedule”" in message.body and "from submitted to scheduled" in message.body
+    assert "“Schedule”" in message.body and "from “Submitted” to “Scheduled”" in message.body
     assert "meeting of" in message.body
 
 

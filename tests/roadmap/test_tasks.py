@@ -96,5 +96,5 @@ def test_a_worker_closes_due_votes_reminds_voters_and_advances_rounds(
     assert Proposal.objects.get(pk=in_discussion.pk).status == "rejected"
     results = [_subject(m) for m in recorder.to("member@alpha.example")]
     assert [s for s in results if s.startswith("Vote closed")] == [
-        f"Vote closed: {vote.question} — “no”"
+        f"Vote closed: {vote.question} — “no” wins"
     ]
