@@ -124,6 +124,10 @@ def can_view_version(user: Any, version: Any, *, now: datetime) -> bool:
         return False
     if is_own_submission(user, submission):
         return True
+    if version.status == VersionStatus.FAILED and is_review_committee_lead(user, submission.round):
+        # A version whose validation could not run blocks publication until the chairs run it
+        # again from its page.
+        return True
     return submission.versions.filter(reviewable_versions_q(submission), pk=version.pk).exists()
 
 

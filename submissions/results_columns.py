@@ -13,7 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from submissions.checker.system_desc import read_count
+from submissions.checker.counts import read_count
 
 ON_PREMISE = "Available on-premise"
 CLOUD = "Available cloud"

@@ -6,7 +6,6 @@ app_name = "submissions"
 
 urlpatterns = [
     path("rounds/", rounds.round_list, name="round-list"),
-    path("rounds/after-login/", rounds.after_login, name="after-login"),
     path("rounds/<str:name>/", rounds.round_detail, name="round-detail"),
     path("rounds/<str:name>/manage/", manage.round_manage, name="round-manage"),
     path("rounds/<str:name>/publish/", manage.round_publish, name="round-publish"),

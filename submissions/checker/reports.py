@@ -14,7 +14,7 @@ import math
 from dataclasses import asdict, dataclass, field, fields
 from typing import Any
 
-from submissions.checker.official import ENGINE
+from submissions.checker.engine import ENGINE
 
 ERROR = "error"
 WARNING = "warning"

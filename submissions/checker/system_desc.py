@@ -12,6 +12,7 @@ from typing import Any
 from mlperf_logging.system_desc_checker import system_desc_checker
 
 from submissions.checker.compliance_messages import clean_text
+from submissions.checker.counts import COUNT_FIELDS, MAX_COUNT, read_count
 from submissions.checker.official import USAGE, require_ruleset, with_globals
 from submissions.checker.reports import ERROR, WARNING, Finding
 
@@ -55,32 +56,6 @@ def check_system_descriptions(org_dir: Path, *, ruleset: str) -> list[Finding]:
             findings.extend(_reason_finding(reason, relpath) for reason in recorder.reasons)
         findings += count_findings(json_file, relpath)
     return findings
-
-
-# Counts the results tables multiply (the summarizer's ``int(...) * int(number_of_nodes)``).
-# The official checkers accept any string here; a count that is not a whole number in range
-# would crash the summarizer or publish nonsense, so it gets a warning (the verdict stays the
-# official one) and the tables leave the column empty.
-COUNT_FIELDS = {
-    "number_of_nodes": False,
-    "host_processors_per_node": False,
-    "accelerators_per_node": True,  # 0 for a system without accelerators
-}
-MAX_COUNT = 1_000_000
-
-
-def read_count(value: object, *, allow_zero: bool = False) -> int | None:
-    """A system description count as a whole number in range, or None."""
-    if isinstance(value, bool):
-        return None
-    if isinstance(value, int):
-        number = value
-    elif isinstance(value, str) and value.strip().isascii() and value.strip().isdigit():
-        number = int(value.strip())
-    else:
-        return None
-    lowest = 0 if allow_zero else 1
-    return number if lowest <= number <= MAX_COUNT else None
 
 
 def count_findings(json_file: str, relpath: str) -> list[Finding]:

@@ -82,7 +82,7 @@ def _pending_sentence(version: SubmissionVersion) -> str:
     if version.status == VersionStatus.FAILED:
         return (
             f"{org} version {version.number} ({what} received {received}): its validation "
-            "could not run; validate it again (staff: the admin's “Validate again”)."
+            "could not run; validate it again from its page (“Validate again”)."
         )
     return (
         f"{org} version {version.number} ({what} received {received}) is "

@@ -186,14 +186,3 @@ def file_response(version: SubmissionVersion, path: str) -> FileResponse:
     response["X-Content-Type-Options"] = "nosniff"
     response["Content-Security-Policy"] = "default-src 'none'; sandbox"
     return response
-
-
-@login_required
-@require_GET
-def after_login(request: HttpRequest) -> HttpResponse:
-    """Where a login lands: a submitter goes to the round that is open to them (or in review
-    with a fix allowed), everyone else to the working group's page."""
-    round_ = selectors.round_for_submitter(user=request.user, now=timezone.now())
-    if round_ is not None:
-        return redirect(round_.get_absolute_url())
-    return redirect("/")

@@ -8,6 +8,7 @@ import pytest
 from django.utils import timezone
 
 from core.errors import DomainError
+from core.work import Execution
 from submissions.models import PublishedResult, PublishedSystem
 from submissions.services.intake import version_upload
 from submissions.services.processing import version_process
@@ -39,7 +40,7 @@ def test_publication_waits_for_an_on_time_upload_that_is_still_validating(
     submitted.refresh_from_db()
     assert submitted.published_at is None and not PublishedResult.objects.exists()
     with django_capture_on_commit_callbacks(execute=True):
-        version_process(version_id=late.pk)
+        version_process(version_id=late.pk, execution=Execution("late"))
     late.refresh_from_db()
     assert late.status == "valid"
     publish(chair, submitted)

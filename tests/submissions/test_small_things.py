@@ -38,7 +38,7 @@ def test_a_round_whose_planned_date_passed_without_a_window_is_not_planned(clien
 
 
 @pytest.mark.usefixtures("submissions_root")
-def test_a_submitter_lands_on_the_open_round_after_logging_in(
+def test_a_submitter_lands_on_a_page_that_leads_to_the_open_round(
     client, round_open, acme_submitter, member
 ):
     def land(user):
@@ -47,13 +47,16 @@ def test_a_submitter_lands_on_the_open_round_after_logging_in(
             "/accounts/login/", {"username": user.username, "password": "pw-for-tests-1"},
             follow=True, REMOTE_ADDR="192.0.2.1",
         )  # fmt: skip
-        return response.redirect_chain[-1][0]
+        return response.redirect_chain[-1][0], response.content.decode()
 
-    assert land(acme_submitter) == "/rounds/v5.1/"
-    assert land(member) == "/"
+    where, page = land(acme_submitter)
+    assert where == "/dashboard/"
+    assert re.search(r'<a href="/rounds/v5.1/" data-testid="round-link">', page)
+    assert 'data-testid="upload-link"' in page
+    assert land(member)[0] == "/dashboard/"
     # The home page's "Log in" link does not send the submitter back to the home page.
     client.logout()
     link = re.search(r'href="(/accounts/login/[^"]*)">Log in<', client.get("/").content.decode())[1]
     assert link == "/accounts/login/"
     close_window(round_open)
-    assert land(acme_submitter) == "/"  # nothing to do in the round now
+    assert 'data-testid="upload-link"' not in land(acme_submitter)[1]  # nothing to upload now
