@@ -17,7 +17,7 @@ from django.conf import settings
 from pydantic import Field, model_validator
 
 from core.datafile import DataError, Strict, parse_entries, read_yaml
-from submissions.checker import SUPPORTED_RULESETS, PackagedRules, packaged_rules
+from submissions.checker.packaged_rules import PackagedRules, packaged_rules
 
 PACKAGED = Path(__file__).resolve().parent / "benchmarks.yaml"
 ROUND_RULESET = "round"
@@ -75,7 +75,7 @@ class RunnableBenchmark(Strict):
         if self.ruleset == ROUND_RULESET:
             if not self.reproduces:
                 raise ValueError("ruleset 'round' is only for references that reproduce results")
-        elif self.ruleset not in project_rulesets() and self.ruleset not in SUPPORTED_RULESETS:
+        elif self.ruleset not in project_rulesets() and self.ruleset not in _official_rulesets():
             raise ValueError(f"unknown ruleset {self.ruleset!r}")
         return self
 
@@ -113,3 +113,9 @@ def reference_for(official_benchmark: str) -> RunnableBenchmark | None:
         if entry.reproduces == official_benchmark:
             return entry
     return None
+
+
+def _official_rulesets() -> frozenset[str]:
+    from submissions.checker import SUPPORTED_RULESETS  # the checkers load on first use
+
+    return SUPPORTED_RULESETS

@@ -12,8 +12,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from submissions.checker import check_system_descriptions
-
 TOOL = "mlperf-sysinfo"
 CAPTURE_TIMEOUT_S = 300
 
@@ -67,5 +65,7 @@ def _read_and_check(work: Path, ruleset: str) -> SystemDescription:
     org = work / "checked"
     (org / "systems").mkdir(parents=True)
     shutil.copyfile(written[0], org / "systems" / written[0].name)
+    from submissions.checker import check_system_descriptions  # the checkers load on first use
+
     findings = check_system_descriptions(org, ruleset=ruleset)
     return SystemDescription(content, [finding.to_dict() for finding in findings])

@@ -6,7 +6,7 @@ a library; scores are those of its result summarizer. It is faster because each 
 parsed once per process, each log is read once, and per-log results can be reused by content
 hash. Nothing is written into the folders being checked, and only the rule and RCP files of the
 installed package are ever loaded — or, for the service's own reference benchmarks, the rule
-files of a ruleset shipped inside the project's code (``packaged_rules``).
+files of a ruleset shipped inside the project's code (``checker.packaged_rules``).
 
 The names below are loaded on first use: importing the apps (every ``manage.py`` command, the
 web server) must not pay for the official checkers, NumPy and SciPy; only the processes that
@@ -26,7 +26,6 @@ if TYPE_CHECKING:
     from submissions.checker.log_check import check_log
     from submissions.checker.official import SUPPORTED_RULESETS
     from submissions.checker.package_check import PackagePlan, check_package, plan_package
-    from submissions.checker.packaged_rules import PackagedRules, packaged_rules
     from submissions.checker.reports import BenchmarkReport, Finding, LogResult, PackageReport
     from submissions.checker.system_desc import check_system_descriptions
 
@@ -39,8 +38,6 @@ _HOME = {
     "PackagePlan": "package_check",
     "check_package": "package_check",
     "plan_package": "package_check",
-    "PackagedRules": "packaged_rules",
-    "packaged_rules": "packaged_rules",
     "BenchmarkReport": "reports",
     "Finding": "reports",
     "LogResult": "reports",
@@ -57,12 +54,10 @@ __all__ = [
     "LogResult",
     "PackagePlan",
     "PackageReport",
-    "PackagedRules",
     "check_benchmark",
     "check_log",
     "check_package",
     "check_system_descriptions",
-    "packaged_rules",
     "plan_package",
 ]
 

@@ -14,8 +14,6 @@ import os
 import re
 from dataclasses import dataclass
 
-from submissions.checker.official import require_ruleset
-
 _NAME = re.compile(r"[a-z][a-z0-9]*_\d+\.\d+\.\d+")
 
 
@@ -38,6 +36,8 @@ def packaged_rules(package: str, *, name: str, parser_ruleset: str) -> PackagedR
     """The ruleset ``name`` inside the importable package ``package``; ValueError otherwise."""
     if not _NAME.fullmatch(name):
         raise ValueError(f"ruleset name {name!r} must look like 'reference_1.0.0'")
+    from submissions.checker.official import require_ruleset  # the checkers load on first use
+
     require_ruleset(parser_ruleset)
     try:
         spec = importlib.util.find_spec(package)

@@ -11,7 +11,8 @@ import sys
 import pytest
 
 from benchmarks_runner.catalogue import project_rulesets, runnable_benchmarks
-from submissions.checker import check_log, packaged_rules
+from submissions.checker import check_log
+from submissions.checker.packaged_rules import packaged_rules
 from tests.workers import ROOT
 
 RULES = project_rulesets()["reference_1.0.0"]
