@@ -1,0 +1,58 @@
+"""The rules engine: rule documents cut into sections, compared and rendered.
+
+Plain Python with no Django, so that it can be tested, benchmarked and run anywhere; the
+models, services and pages of the rules build on it.
+
+- ``split_sections(source)`` -> ``SectionedDocument``: the title and the sections (path,
+  title, level, number, stable anchor, lines, text) of an AsciiDoc or Markdown-headed source.
+- ``diff_documents(old, new)`` -> ``DocumentDiff``: the sections added, removed, modified or
+  renamed, and whether the title changed.
+- ``diff_sections(old, new)`` -> ``TextDiff``: one section's line and word differences, with
+  ``inline_html`` and ``side_by_side_html`` to show them.
+"""
+
+from roadmap.rules.anchors import PREAMBLE_ANCHOR, slugify
+from roadmap.rules.diff import Change, DocumentDiff, SectionChange, diff_documents
+from roadmap.rules.errors import RulesError
+from roadmap.rules.lines import fold_whitespace
+from roadmap.rules.sections import (
+    PATH_SEPARATOR,
+    PREAMBLE,
+    Section,
+    SectionedDocument,
+    extract_title,
+    split_sections,
+)
+from roadmap.rules.textdiff import (
+    DiffRow,
+    Fragment,
+    TextDiff,
+    diff_sections,
+    diff_text,
+    inline_html,
+    side_by_side_html,
+)
+
+__all__ = [
+    "PATH_SEPARATOR",
+    "PREAMBLE",
+    "PREAMBLE_ANCHOR",
+    "Change",
+    "DiffRow",
+    "DocumentDiff",
+    "Fragment",
+    "RulesError",
+    "Section",
+    "SectionChange",
+    "SectionedDocument",
+    "TextDiff",
+    "diff_documents",
+    "diff_sections",
+    "diff_text",
+    "extract_title",
+    "fold_whitespace",
+    "inline_html",
+    "side_by_side_html",
+    "slugify",
+    "split_sections",
+]

@@ -1,0 +1,7 @@
+"""Errors of the rules engine; their messages are for the chair who imported the document."""
+
+from core.errors import DomainError
+
+
+class RulesError(DomainError):
+    """A rule document could not be processed; the message says what and where."""
