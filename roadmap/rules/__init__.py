@@ -9,12 +9,16 @@ models, services and pages of the rules build on it.
   renamed, and whether the title changed.
 - ``diff_sections(old, new)`` -> ``TextDiff``: one section's line and word differences, with
   ``inline_html`` and ``side_by_side_html`` to show them.
+- ``render_document(document)`` -> ``RenderedDocument``: sanitised HTML, whole and per
+  section (by anchor), from asciidoctor in safe mode.
 """
 
 from roadmap.rules.anchors import PREAMBLE_ANCHOR, slugify
 from roadmap.rules.diff import Change, DocumentDiff, SectionChange, diff_documents
-from roadmap.rules.errors import RulesError
+from roadmap.rules.errors import RenderError, RulesError
 from roadmap.rules.lines import fold_whitespace
+from roadmap.rules.render import RenderedDocument, render_document
+from roadmap.rules.sanitize import sanitize_html
 from roadmap.rules.sections import (
     PATH_SEPARATOR,
     PREAMBLE,
@@ -41,6 +45,8 @@ __all__ = [
     "DiffRow",
     "DocumentDiff",
     "Fragment",
+    "RenderError",
+    "RenderedDocument",
     "RulesError",
     "Section",
     "SectionChange",
@@ -52,6 +58,8 @@ __all__ = [
     "extract_title",
     "fold_whitespace",
     "inline_html",
+    "render_document",
+    "sanitize_html",
     "side_by_side_html",
     "slugify",
     "split_sections",

@@ -5,3 +5,7 @@ from core.errors import DomainError
 
 class RulesError(DomainError):
     """A rule document could not be processed; the message says what and where."""
+
+
+class RenderError(RulesError):
+    """The document could not be rendered to HTML (renderer missing, failed or too slow)."""
