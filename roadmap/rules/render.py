@@ -71,6 +71,22 @@ def render_document(
     prepared, original_line = _prepare(doc)
     command = asciidoctor.find_asciidoctor(executable)
     converted = asciidoctor.convert(prepared, executable=command, timeout=timeout)
+    return assemble(
+        doc,
+        converted,
+        original_line=original_line,
+        renderer=asciidoctor.asciidoctor_version(command),
+    )
+
+
+def assemble(
+    doc: SectionedDocument,
+    converted: asciidoctor.Conversion,
+    *,
+    original_line: dict[int, int] | None = None,
+    renderer: str = "",
+) -> RenderedDocument:
+    """Cut asciidoctor's HTML of ``doc`` into sections, point ids at anchors, and sanitise."""
     headings = _rendered_headings(converted.html)
     matches = _align(doc.sections[1:], headings)
     rewrite = _id_rewriter({h.id: s.anchor for s, h in matches if h.id})
@@ -78,7 +94,8 @@ def render_document(
     pieces = {doc.preamble.anchor: converted.html[: cuts[0]]}
     for (section, _), start, end in zip(matches, cuts, cuts[1:], strict=False):
         pieces[section.anchor] = converted.html[start:end]
-    warnings = [asciidoctor.shift_line_numbers(m, original_line) for m in converted.messages]
+    lines = original_line or {}
+    warnings = [asciidoctor.shift_line_numbers(m, lines) for m in converted.messages]
     matched = {s.anchor for s, _ in matches}
     for section in doc.sections[1:]:
         if section.anchor not in matched:
@@ -93,7 +110,7 @@ def render_document(
             for s in doc.sections
         },
         warnings=tuple(warnings),
-        renderer=asciidoctor.asciidoctor_version(command),
+        renderer=renderer,
     )
 
 
