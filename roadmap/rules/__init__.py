@@ -3,6 +3,8 @@
 Plain Python with no Django, so that it can be tested, benchmarked and run anywhere; the
 models, services and pages of the rules build on it.
 
+- ``decode_source(data)`` -> ``str``: a file's text, or RulesError saying why it is not text;
+  ``content_hash(source)`` tells identical revisions apart.
 - ``split_sections(source)`` -> ``SectionedDocument``: the title and the sections (path,
   title, level, number, stable anchor, lines, text) of an AsciiDoc or Markdown-headed source.
 - ``diff_documents(old, new)`` -> ``DocumentDiff``: the sections added, removed, modified or
@@ -27,6 +29,7 @@ from roadmap.rules.sections import (
     extract_title,
     split_sections,
 )
+from roadmap.rules.source import MAX_SOURCE_BYTES, content_hash, decode_source
 from roadmap.rules.textdiff import (
     DiffRow,
     Fragment,
@@ -38,6 +41,7 @@ from roadmap.rules.textdiff import (
 )
 
 __all__ = [
+    "MAX_SOURCE_BYTES",
     "PATH_SEPARATOR",
     "PREAMBLE",
     "PREAMBLE_ANCHOR",
@@ -52,6 +56,8 @@ __all__ = [
     "SectionChange",
     "SectionedDocument",
     "TextDiff",
+    "content_hash",
+    "decode_source",
     "diff_documents",
     "diff_sections",
     "diff_text",

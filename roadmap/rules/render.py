@@ -150,7 +150,7 @@ def _align(
     theirs = [h.key for h in headings]
     if ours == theirs:
         return list(zip(sections, headings, strict=True))
-    pairs = []
+    pairs: list[tuple[Section, _RenderedHeading]] = []
     matcher = SequenceMatcher(None, ours, theirs, autojunk=False)
     for tag, i1, i2, j1, j2 in matcher.get_opcodes():
         # Equal runs match; so do replaced runs of the same length, whose titles differ only

@@ -51,7 +51,7 @@ class TextDiff:
     def with_context(self, lines: int = 3) -> list[DiffRow]:
         """The rows, with runs of unchanged lines farther than ``lines`` from a change folded
         into one "skip" row."""
-        near = set()
+        near: set[int] = set()
         for index, row in enumerate(self.rows):
             if row.kind != "equal":
                 near.update(range(index - lines, index + lines + 1))
