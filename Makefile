@@ -42,5 +42,6 @@ format: $(STAMP)
 	$(VENV)/bin/ruff format .
 	$(VENV)/bin/ruff check --fix .
 
+# Keeps the database and the embedded broker's data (queued work survives a restart).
 clean:
-	rm -rf var/broker var/test var/static
+	rm -rf var/test var/static var/serve-status.json

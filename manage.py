@@ -6,6 +6,11 @@ import sys
 
 
 def main() -> None:
+    if sys.argv[1:2] == ["validate_package"]:
+        # The submitters' check needs neither settings nor a database: skip Django's start-up.
+        from submissions.checker.cli import main as check
+
+        sys.exit(check(sys.argv[2:], prog="manage.py validate_package"))
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
     from django.core.management import execute_from_command_line
 

@@ -3,9 +3,9 @@ the verdict — against the official package checker on the same package, in one
 
     python bench/bench_service.py [--corpus DIR] [--replicas N] [--concurrency N]
 
-Runs on a scratch database and broker (SQLite + the filesystem transport under a temporary
+Runs on a scratch database and broker (SQLite and the embedded Redis server under a temporary
 folder) with one real worker process, so the time includes intake, safe unpacking, the
-database, the broker's polling and the per-benchmark fan-out. The worker is started (and has
+database, the broker and the per-benchmark fan-out. The worker is started (and has
 imported the checkers) before the clock starts, as in a running service.
 """
 
@@ -65,8 +65,12 @@ def run(tmp: Path, corpus_round: Path, args: argparse.Namespace) -> None:
     import django
 
     django.setup()
+    from django.conf import settings
     from django.core.management import call_command
 
+    from core.embedded_broker import EmbeddedBroker, ensure_running
+
+    ensure_running(EmbeddedBroker(settings.EMBEDDED_BROKER_DIR))  # stopped at exit
     call_command("migrate", verbosity=0)
     call_command("load_catalogue", stdout=io.StringIO())
     actor, org, round_ = _fixtures()

@@ -1,7 +1,7 @@
 """Settings, read from the environment only (every variable is listed in the README).
 
-With nothing set the service runs on the embedded default: SQLite (WAL) and kombu's
-filesystem transport under ``var/``. ``DJANGO_ENV=production`` turns on the secure defaults
+With nothing set the service runs on the embedded default: SQLite (WAL) and an embedded Redis
+server, both under ``var/``. ``DJANGO_ENV=production`` turns on the secure defaults
 and refuses to start without a secret key and allowed hosts.
 """
 
@@ -12,6 +12,7 @@ from pathlib import Path
 import dj_database_url
 
 from config.env import EnvError, env_bool, env_choice, env_int, env_list, env_str
+from core.embedded_broker import EmbeddedBroker
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(env_str("VAR_DIR", str(BASE_DIR / "var"))).resolve()
@@ -102,7 +103,11 @@ def _database(url: str) -> dict:
             "transaction_mode": "IMMEDIATE",
             "timeout": 20,
         }
-    elif engine != "django.db.backends.postgresql":
+    elif engine == "django.db.backends.postgresql":
+        # A database host that drops packets must not hang a request, a task or a worker's
+        # database check for minutes: give up connecting after a few seconds.
+        config.setdefault("OPTIONS", {}).setdefault("connect_timeout", 5)
+    else:
         raise EnvError("DATABASE_URL", "only sqlite:// and postgres:// URLs are supported")
     return config
 
@@ -117,7 +122,8 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
 ]
 LOGIN_URL = "login"
-LOGIN_REDIRECT_URL = "portal:home"
+# After logging in, each person lands on their own page (a submitter's round, a chair's dashboard).
+LOGIN_REDIRECT_URL = "portal:landing"
 LOGOUT_REDIRECT_URL = "portal:home"
 
 LANGUAGE_CODE = "en-us"
@@ -159,48 +165,84 @@ else:
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "MLPerf Training WG <noreply@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 WG_MAILING_LIST = env_str("WG_MAILING_LIST", "")
+# Links in emails are absolute: the address people reach the service at.
+SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000")
+if not SITE_URL.startswith(("http://", "https://")):
+    raise EnvError("SITE_URL", f"must start with http:// or https://, got {SITE_URL!r}")
+# A mail server that hangs must not hold a worker: the send fails and is retried later.
+EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 30, minimum=1)
 
 # --- Celery ----------------------------------------------------------------------------------
-CELERY_BROKER_URL = env_str("CELERY_BROKER_URL", "filesystem://localhost/")
-BROKER_DIR = Path(env_str("CELERY_FILESYSTEM_BROKER_DIR", str(VAR_DIR / "broker"))).resolve()
-if CELERY_BROKER_URL.startswith("filesystem://"):
-    for _sub in ("queue", "control"):
-        (BROKER_DIR / _sub).mkdir(parents=True, exist_ok=True)
-    CELERY_BROKER_TRANSPORT_OPTIONS = {
-        "data_folder_in": str(BROKER_DIR / "queue"),
-        "data_folder_out": str(BROKER_DIR / "queue"),
-        "control_folder": str(BROKER_DIR / "control"),
-        "store_processed": False,
-        "polling_interval": 0.05,
-    }
-elif CELERY_BROKER_URL.startswith(("redis://", "rediss://", "redis+socket://")):
-    CELERY_BROKER_TRANSPORT_OPTIONS = {
-        # Long benchmark runs ack early; short tasks ack late and must be redelivered
-        # reasonably soon after a worker dies.
-        "visibility_timeout": env_int("CELERY_VISIBILITY_TIMEOUT", 3600, minimum=60),
-    }
-    _prefix = env_str("CELERY_BROKER_PREFIX", "")
-    if _prefix:
-        CELERY_BROKER_TRANSPORT_OPTIONS["global_keyprefix"] = _prefix
-else:
-    raise EnvError("CELERY_BROKER_URL", "only filesystem:// and redis:// brokers are supported")
+# Without CELERY_BROKER_URL the broker is the embedded Redis server (core/embedded_broker.py)
+# on a Unix socket under var/broker: the same Redis transport as production.
+CELERY_BROKER_URL = env_str("CELERY_BROKER_URL", "-")
+EMBEDDED_BROKER_DIR: Path | None = None
+if CELERY_BROKER_URL == "-":
+    EMBEDDED_BROKER_DIR = Path(
+        env_str("CELERY_EMBEDDED_BROKER_DIR", str(VAR_DIR / "broker"))
+    ).resolve()
+    CELERY_BROKER_URL = EmbeddedBroker(EMBEDDED_BROKER_DIR).url
+elif not CELERY_BROKER_URL.startswith(("redis://", "rediss://", "redis+socket://")):
+    raise EnvError(
+        "CELERY_BROKER_URL", "only redis:// (or rediss://, redis+socket://) brokers are supported"
+    )
+
+CELERY_TASK_TIME_LIMIT = 15 * 60
+CELERY_TASK_SOFT_TIME_LIMIT = 14 * 60
+# Tasks that ack late come back this long after their worker vanished without a word (the
+# reaper usually re-queues the work much sooner); it must outlast the longest task.
+CELERY_VISIBILITY_TIMEOUT = env_int("CELERY_VISIBILITY_TIMEOUT", 1200, minimum=60)
+if CELERY_VISIBILITY_TIMEOUT <= CELERY_TASK_TIME_LIMIT:
+    raise EnvError(
+        "CELERY_VISIBILITY_TIMEOUT",
+        f"must be longer than the task time limit ({CELERY_TASK_TIME_LIMIT} s)",
+    )
+CELERY_BROKER_TRANSPORT_OPTIONS: dict[str, object] = {
+    "visibility_timeout": CELERY_VISIBILITY_TIMEOUT,
+    # Without a timeout a publish to a broker that vanished without closing the connection
+    # waits forever; with one it fails, and the reaper re-queues the work later.
+    "socket_timeout": 30,
+    "socket_connect_timeout": 5,
+}
+CELERY_BROKER_PREFIX = env_str("CELERY_BROKER_PREFIX", "")
+if CELERY_BROKER_PREFIX:
+    CELERY_BROKER_TRANSPORT_OPTIONS["global_keyprefix"] = CELERY_BROKER_PREFIX
+# A broker that is restarting (the supervisor brings it back in a second or two) delays a
+# publish rather than losing it.
+CELERY_TASK_PUBLISH_RETRY_POLICY = {
+    "max_retries": 6,
+    "interval_start": 0.2,
+    "interval_step": 0.5,
+    "interval_max": 2,
+}
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+CELERY_BROKER_CONNECTION_MAX_RETRIES = None  # a worker waits for its broker, however long
 
 CELERY_TASK_SERIALIZER = "json"
 CELERY_RESULT_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_TASK_DEFAULT_QUEUE = "control"
-CELERY_TASK_TIME_LIMIT = 15 * 60
-CELERY_TASK_SOFT_TIME_LIMIT = 14 * 60
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
-CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# A message is acknowledged once its task is done, so a worker that vanishes mid-task leaves it
+# to be redelivered. Tasks that also hand their message back at once when their process dies
+# (reject_on_worker_lost, see submissions/tasks.py) must cap their attempts: a task that kills
+# its worker would otherwise come back forever. Long hardware runs ack early instead.
+CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_ROUTES = {
     "submissions.requeue_stalled": {"queue": "control"},
     "submissions.*": {"queue": "validate"},
     "publishing.*": {"queue": "publish"},
 }
 CELERY_WORKER_QUEUES = env_list("CELERY_WORKER_QUEUES", ["control", "validate", "publish"])
+# /healthz answers 503 when one of these queues has no live worker that reaches the database.
+HEALTH_REQUIRED_QUEUES = env_list("HEALTH_REQUIRED_QUEUES", ["control", "validate", "publish"])
+# Each worker says every few seconds which queues it consumes and whether it reaches the
+# database (core/worker_health.py); /healthz reads these notes from the broker.
+WORKER_STATUS_INTERVAL = env_int("WORKER_STATUS_INTERVAL", 5, minimum=1)
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
+# Where `manage.py serve` keeps the state of its children for /healthz.
+SERVE_STATUS_FILE = VAR_DIR / "serve-status.json"
 
 # --- Security --------------------------------------------------------------------------------
 SESSION_COOKIE_HTTPONLY = True
@@ -255,21 +297,64 @@ LOGGING = {
     },
 }
 
-# Beat sends one heartbeat per queue each minute; /healthz reports how long ago each was run.
-CELERY_BEAT_SCHEDULE = {
-    f"heartbeat-{queue}": {
-        "task": "core.heartbeat",
-        "schedule": 60.0,
-        "args": [queue],
-        "options": {"queue": queue, "expires": 55},
+# --- Periodic tasks (beat) -------------------------------------------------------------------
+# The reaper re-queues work a lost message or a killed worker left behind: work whose last sign
+# of life is older than REAPER_STALL_SECONDS is queued again, checked every
+# REAPER_INTERVAL_SECONDS (so within about the sum of the two).
+REAPER_INTERVAL_SECONDS = env_int("REAPER_INTERVAL_SECONDS", 30, minimum=1)
+REAPER_STALL_SECONDS = env_int("REAPER_STALL_SECONDS", 60, minimum=5)
+# While a task works on a version or a benchmark folder it refreshes that row's heartbeat this
+# often, so the reaper can tell slow work from dead work.
+WORK_HEARTBEAT_SECONDS = env_int("WORK_HEARTBEAT_SECONDS", 10, minimum=1)
+if WORK_HEARTBEAT_SECONDS * 2 > REAPER_STALL_SECONDS:
+    raise EnvError(
+        "REAPER_STALL_SECONDS",
+        f"must be at least twice WORK_HEARTBEAT_SECONDS ({WORK_HEARTBEAT_SECONDS} s)",
+    )
+
+
+def periodic(task: str, seconds: float, *, queue: str) -> dict[str, object]:
+    """A beat entry; a message not taken before the next one is due expires unseen."""
+    return {
+        "task": task,
+        "schedule": float(seconds),
+        "options": {"queue": queue, "expires": max(1.0, seconds * 0.9)},
     }
-    for queue in ("control", "validate", "publish")
+
+
+def daily(task: str, *, hour_utc: int, queue: str) -> dict[str, object]:
+    """A beat entry once a day at ``hour_utc``:00 UTC; it expires an hour later unseen."""
+    from celery.schedules import crontab
+
+    return {
+        "task": task,
+        "schedule": crontab(hour=hour_utc, minute=0),
+        "options": {"queue": queue, "expires": 3600},
+    }
+
+
+# One line per periodic task; each app's task is named here, never imported.
+CELERY_BEAT_SCHEDULE = {
+    "requeue-stalled-work": periodic(
+        "submissions.requeue_stalled", REAPER_INTERVAL_SECONDS, queue="control"
+    ),
+    # Fine enough for the one-hour reminder; each reminder has its own once-only key.
+    "submission-deadline-reminders": periodic(
+        "notifications.submission_reminders", 300, queue="control"
+    ),
+    "notifications-requeue-stalled": periodic(
+        "notifications.requeue_stalled", 300, queue="control"
+    ),
+    # 07:00 or 08:00 in Pacific time, before the working day.
+    "notifications-daily-digest": daily("notifications.send_digests", hour_utc=15, queue="control"),
+    # A vote (or a call for objections) closes within a minute of its closing time.
+    "roadmap-close-due": periodic("roadmap.close_due", 60, queue="control"),
+    # Reminders a day and an hour before a vote closes; each is recorded once, so running
+    # often only makes them punctual.
+    "roadmap-remind-voters": periodic("roadmap.remind_voters", 60, queue="control"),
+    "roadmap-advance-rounds": periodic("roadmap.advance_rounds", 15 * 60, queue="control"),
 }
-CELERY_BEAT_SCHEDULE["requeue-stalled-validation"] = {
-    "task": "submissions.requeue_stalled",
-    "schedule": 120.0,
-    "options": {"queue": "control", "expires": 110},
-}
+
 FILE_UPLOAD_HANDLERS = [
     "submissions.upload_handlers.CappedUploadHandler",
     "django.core.files.uploadhandler.TemporaryFileUploadHandler",

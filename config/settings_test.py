@@ -2,26 +2,32 @@
 
 The suite runs on whatever DATABASE_URL / CELERY_BROKER_URL point at (PostgreSQL and Redis in
 CI) or on the embedded default. The SQLite test database is a file, not ``:memory:``, so Celery
-worker processes started by the tests can open the same database.
+worker processes started by the tests can open the same database. On the embedded default each
+run has its own embedded Redis server, started by a session fixture (tests/conftest.py).
 """
 
 import os
+import tempfile
 from pathlib import Path
 
 # Isolate this test run's broker traffic from a running `make run` and from other runs;
-# worker processes started by the tests inherit these variables and so join the same queues.
+# worker processes started by the tests are handed the same broker and prefix.
 _RUN = f"{os.getpid()}"
-os.environ.setdefault(
-    "CELERY_FILESYSTEM_BROKER_DIR",
-    str(Path(__file__).resolve().parent.parent / "var" / "test" / f"broker-{_RUN}"),
-)
+if not os.environ.get("CELERY_BROKER_URL"):
+    os.environ.setdefault(
+        "CELERY_EMBEDDED_BROKER_DIR",
+        str(Path(tempfile.gettempdir()) / f"mlperf-wg-test-broker-{_RUN}"),
+    )
 os.environ.setdefault("CELERY_BROKER_PREFIX", f"test-{_RUN}:")
 
 from config.settings import *  # noqa: E402, F403
 from config.settings import DATABASES, VAR_DIR  # noqa: E402
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+# Worker processes started by browser tests print their mail (the console backend) instead.
+EMAIL_BACKEND = os.environ.get(
+    "TEST_EMAIL_BACKEND", "django.core.mail.backends.locmem.EmailBackend"
+)
 WG_MAILING_LIST = "mlperf-training@example.org"
 
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":

@@ -56,17 +56,3 @@ class AuditEvent(models.Model):
 
     def delete(self, *args: Any, **kwargs: Any) -> NoReturn:
         raise AppendOnlyError("audit events are append-only")
-
-
-class WorkerHeartbeat(models.Model):
-    """The last time a worker consuming ``queue`` ran the heartbeat task (sent by beat).
-
-    Not an audited state change: it is overwritten every minute and only feeds /healthz.
-    """
-
-    queue = models.CharField(max_length=100, unique=True)
-    hostname = models.CharField(max_length=200)
-    seen_at = models.DateTimeField()
-
-    def __str__(self) -> str:
-        return f"{self.queue} @ {self.hostname}"

@@ -6,13 +6,15 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from mlperf_logging.benchmark_meta import get_allowed_benchmarks, get_result_file_counts
+from mlperf_logging.benchmark_meta import get_allowed_benchmarks
 from pydantic import field_validator
 
 from core.audit import upsert_with_audit
 from core.datafile import DataError, Strict, parse_entries
+from roadmap.catalogue_meta import round_benchmark_values
 from roadmap.models import Benchmark, BenchmarkVersion, Round
 from roadmap.rulesets import known_rulesets
+from roadmap.services.rounds import milestones_generate
 
 
 class BenchmarkIn(Strict):
@@ -65,8 +67,8 @@ def parse(source: str, doc: dict[str, Any]) -> Catalogue:
 
 
 def apply(catalogue: Catalogue, *, actor: Any = None) -> None:
-    """Write benchmarks, rounds and each round's benchmark versions; caller holds the transaction."""
-    counts = get_result_file_counts("training")
+    """Write benchmarks, rounds, each round's benchmark versions (run count and target from the
+    package) and the milestones of rounds with a submission date; caller holds the transaction."""
     benchmarks = {
         b.slug: upsert_with_audit(
             Benchmark, actor=actor, lookup={"slug": b.slug}, values=b.model_dump(exclude={"slug"})
@@ -82,5 +84,6 @@ def apply(catalogue: Catalogue, *, actor: Any = None) -> None:
                 BenchmarkVersion,
                 actor=actor,
                 lookup={"round": round_, "benchmark": benchmarks[slug]},
-                values={"runs_required": counts[slug]},
+                values=round_benchmark_values(r.ruleset, slug),
             )
+        milestones_generate(actor=actor, round=round_)

@@ -6,8 +6,10 @@ from __future__ import annotations
 import json
 import re
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from submissions.models import Submission
+if TYPE_CHECKING:  # the local checker imports this module without Django
+    from submissions.models import Submission
 
 
 class IntakeRefusal(Exception):

@@ -27,6 +27,11 @@ urlpatterns = [
         name="version-detail",
     ),
     path(
+        "rounds/<str:name>/submissions/<slug:org>/v<int:number>/revalidate/",
+        rounds.version_revalidate,
+        name="version-revalidate",
+    ),
+    path(
         "rounds/<str:name>/submissions/<slug:org>/v<int:number>/progress/",
         rounds.version_progress,
         name="version-progress",

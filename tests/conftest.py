@@ -1,12 +1,34 @@
-"""Shared fixtures: one user per role, and the roles' organisations."""
+"""Shared fixtures: one user per role, the roles' organisations, and the test run's broker."""
 
 from __future__ import annotations
 
+import shutil
+from collections.abc import Iterator
+
 import pytest
+from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
 
+from core.embedded_broker import EmbeddedBroker, stop_process
 from tests.factories import OrganizationFactory, person_with_role
 from wg.models import Role
+
+
+@pytest.fixture(scope="session", autouse=True)
+def embedded_broker() -> Iterator[EmbeddedBroker | None]:
+    """On the embedded default, this run's own Redis server (config/settings_test.py gives
+    each run its own folder); worker processes started by the tests are handed its URL."""
+    if settings.EMBEDDED_BROKER_DIR is None:
+        yield None  # an external Redis (CELERY_BROKER_URL)
+        return
+    broker = EmbeddedBroker(settings.EMBEDDED_BROKER_DIR)
+    with broker.ownership(wait=10), open(broker.directory / "server.log", "ab") as log:
+        server = broker.start(output=log)
+        try:
+            yield broker
+        finally:
+            stop_process(server)
+    shutil.rmtree(broker.directory, ignore_errors=True)
 
 
 @pytest.fixture

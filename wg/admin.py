@@ -1,6 +1,18 @@
 from django.contrib import admin
 
-from wg.models import ApiToken, Membership, Organization, Person, RoleAssignment, WorkingGroup
+from wg.models import (
+    Announcement,
+    ApiToken,
+    Invitation,
+    JointSubmission,
+    Membership,
+    Notification,
+    Organization,
+    Person,
+    RoleAssignment,
+    RoundRegistration,
+    WorkingGroup,
+)
 
 
 @admin.register(WorkingGroup)
@@ -61,3 +73,48 @@ class ApiTokenAdmin(admin.ModelAdmin):
         return False  # created by their owner on /accounts/tokens/, shown to them once
 
     search_fields = ("name", "user__username", "prefix")
+
+
+@admin.register(Invitation)
+class InvitationAdmin(admin.ModelAdmin):
+    """Invitations are made on /wg/members/ (their link is only in the email); here staff look."""
+
+    list_display = ("email", "full_name", "organization", "status", "created_at", "expires_at")
+    list_filter = ("status",)
+    search_fields = ("email", "full_name")
+    readonly_fields = [f.name for f in Invitation._meta.fields]
+
+    def has_add_permission(self, request):  # type: ignore[no-untyped-def]
+        return False
+
+
+@admin.register(Notification)
+class NotificationAdmin(admin.ModelAdmin):
+    list_display = ("created_at", "kind", "email", "subject", "status", "attempts")
+    list_filter = ("status", "kind")
+    search_fields = ("email", "subject", "event_key")
+    readonly_fields = [f.name for f in Notification._meta.fields]
+
+    def has_add_permission(self, request):  # type: ignore[no-untyped-def]
+        return False
+
+
+@admin.register(Announcement)
+class AnnouncementAdmin(admin.ModelAdmin):
+    list_display = ("created_at", "subject", "list_address")
+    readonly_fields = [f.name for f in Announcement._meta.fields]
+
+    def has_add_permission(self, request):  # type: ignore[no-untyped-def]
+        return False
+
+
+@admin.register(RoundRegistration)
+class RoundRegistrationAdmin(admin.ModelAdmin):
+    list_display = ("round", "organization", "registered_by", "registered_at")
+    list_filter = ("round",)
+
+
+@admin.register(JointSubmission)
+class JointSubmissionAdmin(admin.ModelAdmin):
+    list_display = ("round", "first", "second", "note")
+    list_filter = ("round",)

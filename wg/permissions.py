@@ -191,6 +191,12 @@ def can_manage_round(user: Any) -> bool:
     return is_chair(user)
 
 
+def can_rerun_validation(user: Any) -> bool:
+    """Run again the validation of a version whose validation could not run: the chairs (on the
+    versions they may see)."""
+    return is_chair(user)
+
+
 def _uploads_closed(round_: Any, now: Any) -> bool:
     # Nobody sees another organisation's package while anyone may still upload: an extension
     # must not become a look at the competition.
@@ -209,3 +215,34 @@ def _submitting_org_ids(round_: Any) -> set[int]:
             "organization_id", flat=True
         )
     )
+
+
+# --- People, organisations, invitations, notifications ----------------------------------------
+
+
+def is_self(user: Any, person: Any) -> bool:
+    """Whether ``person`` is the user's own row (nobody grants a role to themselves)."""
+    return bool(getattr(user, "is_authenticated", False) and person.user_id == user.pk)
+
+
+def can_grant_role(user: Any, person: Any) -> bool:
+    return can_manage_working_group(user) and not is_self(user, person)
+
+
+def can_view_directory(user: Any) -> bool:
+    """Organisation pages (people, affiliates, joint submissions): the working group's members."""
+    return is_member(user)
+
+
+def can_view_announcements(user: Any) -> bool:
+    """The mailing list's archive is members-only, like the list."""
+    return is_member(user)
+
+
+def can_register_for_round(user: Any, organization_id: int) -> bool:
+    """A chair registers any organisation for a round; a submitter contact their own."""
+    return is_chair(user) or organization_id in powers(user).submitter_org_ids
+
+
+def can_record_joint_submission(user: Any) -> bool:
+    return is_chair(user)

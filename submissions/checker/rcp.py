@@ -11,8 +11,10 @@ from __future__ import annotations
 
 import copy
 import functools
+import json
 import math
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -20,7 +22,8 @@ from mlperf_logging.rcp_checker import rcp_checker
 
 from submissions.checker.compliance import describe_exception
 from submissions.checker.mllog_text import FAST_RE, MllogText
-from submissions.checker.official import USAGE, SilentLogging, with_globals
+from submissions.checker.official import ENGINE, USAGE, SilentLogging, with_globals
+from submissions.checker.ttest import SCIPY
 
 RcpReading = tuple[Any, Any, Any, Any]
 """(not_converged, samples_to_converge, global_batch_size, benchmark), as read officially."""
@@ -68,6 +71,9 @@ class _NoDiskRcpChecker(rcp_checker.RCP_Checker):
 
     scaling_written: float | None = None
     scaling_reset: bool = False
+
+    # The official t-test, computed without importing scipy.stats (checker/ttest.py).
+    _find_p_value = with_globals(rcp_checker.RCP_Checker._find_p_value, scipy=SCIPY)
     evaluated_record: dict[str, Any] | None = None
     submission_mean: float | None = None
 
@@ -93,9 +99,52 @@ class _NoDiskRcpChecker(rcp_checker.RCP_Checker):
 @functools.lru_cache(maxsize=64)
 def _pristine_checker(usage: str, ruleset: str, benchmark: str) -> _NoDiskRcpChecker:
     # Building a checker runs hundreds of t-tests over the pinned RCP file; the result depends
-    # only on (usage, ruleset, benchmark). Each use gets a deep copy because the official
-    # evaluation mutates records (llama31_405b's Max Speedup).
-    return _NoDiskRcpChecker(usage, ruleset, benchmark, False, None)
+    # only on (usage, ruleset, benchmark), so it comes precomputed when it can. Each use gets a
+    # deep copy because the official evaluation mutates records (llama31_405b's Max Speedup).
+    state = precomputed_points().get(f"{usage}/{ruleset}/{benchmark}")
+    if state is None:
+        return _NoDiskRcpChecker(usage, ruleset, benchmark, False, None)
+    return restore_checker(state)
+
+
+POINTS_FILE = Path(__file__).with_name("rcp_points.json")
+_FLOAT_FIELDS = ("RCP Mean", "RCP Stdev", "Max Speedup", "Min Epochs")
+
+
+@functools.lru_cache(maxsize=1)
+def precomputed_points() -> dict[str, Any]:
+    """The reference points the official checker computes for each (usage, ruleset, benchmark),
+    written by ``python -m submissions.checker.rcp_points`` for the pinned mlperf-logging;
+    ignored (computed live) if the installed package is another version."""
+    try:
+        data = json.loads(POINTS_FILE.read_text())
+    except (OSError, ValueError):
+        return {}
+    return data["checkers"] if data.get("engine") == ENGINE else {}
+
+
+def checker_state(checker: _NoDiskRcpChecker) -> dict[str, Any]:
+    """What ``restore_checker`` needs: the official checker's attributes after it was built."""
+    attributes = {
+        k: v for k, v in vars(checker).items() if k not in ("rcp_data", "pruned_rcp_data")
+    }
+    rcp_data = {
+        name: {k: float(v) if k in _FLOAT_FIELDS else v for k, v in record.items()}
+        for name, record in checker.rcp_data.items()
+    }
+    return {"attributes": attributes, "rcp_data": rcp_data, "pruned": list(checker.pruned_rcp_data)}
+
+
+def restore_checker(state: dict[str, Any]) -> _NoDiskRcpChecker:
+    checker = _NoDiskRcpChecker.__new__(_NoDiskRcpChecker)
+    rcp_data = {
+        name: {k: np.float64(v) if k in _FLOAT_FIELDS else v for k, v in record.items()}
+        for name, record in state["rcp_data"].items()
+    }
+    # The pruned points are the same record objects, as the official checker builds them.
+    pruned = {name: rcp_data[name] for name in state["pruned"]}
+    vars(checker).update(state["attributes"], rcp_data=rcp_data, pruned_rcp_data=pruned)
+    return checker
 
 
 class ReplayedError(RuntimeError):

@@ -116,8 +116,14 @@ class SubmissionVersion(models.Model):
 
     TRANSITIONS: dict[str, frozenset[str]] = {
         VersionStatus.RECEIVED: frozenset({VersionStatus.UNPACKING, VersionStatus.FAILED}),
+        # Back to RECEIVED when the unpacking stopped (its worker died) and is queued again.
         VersionStatus.UNPACKING: frozenset(
-            {VersionStatus.VALIDATING, VersionStatus.REJECTED, VersionStatus.FAILED}
+            {
+                VersionStatus.VALIDATING,
+                VersionStatus.REJECTED,
+                VersionStatus.FAILED,
+                VersionStatus.RECEIVED,
+            }
         ),
         VersionStatus.VALIDATING: frozenset(
             {VersionStatus.VALID, VersionStatus.INVALID, VersionStatus.FAILED}
@@ -151,6 +157,18 @@ class SubmissionVersion(models.Model):
         max_length=255,
         blank=True,
         help_text="Relative path of the folder with systems/ and results/",
+    )
+    unpack_attempts = models.PositiveSmallIntegerField(
+        default=0, help_text="How many times unpacking was started"
+    )
+    claimed_by = models.CharField(
+        max_length=200, blank=True, help_text="The task execution that is unpacking it"
+    )
+    heartbeat_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        help_text="Last sign of life of its unpacking or finalizing: when it was queued, or "
+        "the unpacking task's heartbeat (the reaper re-queues it when this gets old)",
     )
 
     class Meta:

@@ -47,6 +47,15 @@ class BenchmarkCheck(models.Model):
     )
     attempts = models.PositiveSmallIntegerField(default=0)
     claimed_at = models.DateTimeField(null=True, blank=True)
+    claimed_by = models.CharField(
+        max_length=200, blank=True, help_text="The task execution that is checking it"
+    )
+    heartbeat_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        help_text="When it was queued, or its task's last heartbeat while it runs (the reaper "
+        "re-queues it when this gets old)",
+    )
     finished_at = models.DateTimeField(null=True, blank=True)
     ok = models.BooleanField(null=True)
     result = models.JSONField(null=True, blank=True)

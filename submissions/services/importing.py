@@ -18,6 +18,7 @@ from django.utils.text import slugify
 from core.audit import audit_record
 from core.errors import DomainError
 from roadmap.models import Round
+from roadmap.services import rounds
 from submissions import storage
 from submissions.models import Submission, SubmissionVersion
 from submissions.services.processing import enqueue_processing
@@ -57,8 +58,7 @@ def round_import_publish(
         if locked.published_at is not None:
             raise DomainError(f"{round.name} is published already.")
         count = results_snapshot(locked)
-        locked.published_at = published_at or timezone.now()
-        locked.save(update_fields=["published_at"])
+        rounds.round_publish(actor=actor, round=locked, at=published_at or timezone.now())
         audit_record(
             actor=actor,
             action="round.import",

@@ -1,30 +1,31 @@
 """From a stored archive to a validation report: unpack, plan, check per benchmark, finalize.
 
-Each step claims its work with a conditional update, so a task that runs twice (a redelivered
-message, the reaper re-queueing) does nothing the second time. Slow work (unpacking, checking)
-runs outside transactions; the database holds every step's state, so a crashed worker loses
-nothing: ``stalled_work_requeue`` finds what stopped and queues it again.
+Each step claims its work with a conditional update that records the task execution
+(``core.work.Execution``), so a task that runs twice (a duplicate message, the reaper
+re-queueing) does nothing the second time, while the same task retried or redelivered after its
+worker died finds its own claim again. Slow work (unpacking, checking) runs outside
+transactions and keeps a heartbeat on its row; the database holds every step's state, so a
+crashed worker loses nothing: the reaper (``submissions.services.reaper``) finds what stopped
+and queues it again.
 """
 
 from __future__ import annotations
 
 import json
-from datetime import timedelta
+from datetime import datetime
 from pathlib import Path
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import F
 from django.utils import timezone
 
 from core.audit import audit_record
-from core.dispatch import enqueue
 from core.errors import InvalidTransition
-from submissions import checker, storage
+from core.work import Execution, heartbeat
+from submissions import checker, notifications, storage
 from submissions.intake_checks import IntakeRefusal, find_org_folder, refuse_foreign_package
 from submissions.models import (
     BenchmarkCheck,
-    LogCheckCache,
     SubmissionFile,
     SubmissionVersion,
     SystemDescription,
@@ -32,11 +33,13 @@ from submissions.models import (
 )
 from submissions.models.intake import VersionStatus
 from submissions.models.validation import CheckStatus
+from submissions.services.queueing import enqueue_checks, enqueue_finalize, enqueue_processing
 from submissions.services.reporting import report_store
 from submissions.unpack import UnpackedFile, UnpackError, UnpackLimits, unpack_archive
 
-MAX_CHECK_ATTEMPTS = 3
-STALLED_AFTER = timedelta(minutes=10)
+# An archive whose unpacking dies this many times (it crashes or exhausts the worker) fails the
+# version with that reason instead of being retried forever.
+MAX_UNPACK_ATTEMPTS = 3
 
 
 def _transition(version: SubmissionVersion, to: str, **fields: object) -> bool:
@@ -52,33 +55,85 @@ def _transition(version: SubmissionVersion, to: str, **fields: object) -> bool:
             action=f"submission.{to}",
             obj=version,
             before={"status": version.status},
-            after={"status": to, **fields},
+            # Bookkeeping (claims, heartbeats, counters) is not part of the story.
+            after={"status": to, **{k: v for k, v in fields.items() if k in _AUDITED}},
         )
         version.status = to
+        notifications.version_status_changed(version=version)
     return bool(moved)
 
 
-def version_process(*, version_id: int) -> None:
+_AUDITED = {"rejection", "org_folder"}
+
+
+def version_process(*, version_id: int, execution: Execution) -> None:
     """Unpack a received version, refuse foreign packages, and queue one check per benchmark."""
     version = SubmissionVersion.objects.select_related(
         "submission__round", "submission__organization"
     ).get(pk=version_id)
-    if version.status != VersionStatus.RECEIVED:
+    if not _claim_unpacking(version, execution):
         return
-    with transaction.atomic():
-        if not _transition(version, VersionStatus.UNPACKING):
+    claimed = SubmissionVersion.objects.filter(pk=version.pk, claimed_by=execution.token)
+    with heartbeat(claimed, every=settings.WORK_HEARTBEAT_SECONDS):
+        dest = storage.prepare_tree(version.pk)  # a previous attempt may have died half-way
+        try:
+            files = unpack_archive(storage.archive_path(version.sha256), dest, limits=_limits())
+            org_folder = find_org_folder(storage.tree_path(version.pk))
+            refuse_foreign_package(org_folder, version.submission)
+        except (UnpackError, IntakeRefusal) as exc:
+            storage.remove_tree(version.pk)
+            with transaction.atomic():
+                _transition(version, VersionStatus.REJECTED, rejection=str(exc), claimed_by="")
             return
-    dest = storage.prepare_tree(version.pk)  # a previous attempt may have died half-way
-    try:
-        files = unpack_archive(storage.archive_path(version.sha256), dest, limits=_limits())
-        org_folder = find_org_folder(storage.tree_path(version.pk))
-        refuse_foreign_package(org_folder, version.submission)
-    except (UnpackError, IntakeRefusal) as exc:
-        storage.remove_tree(version.pk)
-        with transaction.atomic():
-            _transition(version, VersionStatus.REJECTED, rejection=str(exc))
-        return
-    _start_validation(version, files, org_folder)
+        _start_validation(version, files, org_folder)
+
+
+def _claim_unpacking(version: SubmissionVersion, execution: Execution) -> bool:
+    """Take the version for this execution, counting an attempt unless this task is resuming
+    after an infrastructure error (a retry); a redelivery after a crash counts."""
+    if version.status == VersionStatus.RECEIVED:
+        attempts = version.unpack_attempts + 1
+    elif version.status == VersionStatus.UNPACKING and execution.owns(version.claimed_by):
+        attempts = version.unpack_attempts + int(execution.is_redelivery(version.claimed_by))
+    else:
+        return False  # done, or someone else's (the reaper frees claims that went quiet)
+    with transaction.atomic():
+        if attempts > MAX_UNPACK_ATTEMPTS:
+            _transition(
+                version,
+                VersionStatus.FAILED,
+                claimed_by="",
+                rejection=f"Validation could not run: unpacking stopped {attempts - 1} times "
+                "(the worker died or ran out of time); the archive may be damaged or too "
+                "large to unpack.",
+            )
+            return False
+        fields = {
+            "claimed_by": execution.token,
+            "heartbeat_at": timezone.now(),
+            "unpack_attempts": attempts,
+        }
+        if version.status == VersionStatus.RECEIVED:
+            return _transition(version, VersionStatus.UNPACKING, **fields)
+        return bool(
+            SubmissionVersion.objects.filter(
+                pk=version.pk, status=VersionStatus.UNPACKING, claimed_by=version.claimed_by
+            ).update(**fields)
+        )
+
+
+def version_requeue_unpacking(*, version_id: int, stalled_before: datetime) -> bool:
+    """The reaper: unpacking whose heartbeat went quiet goes back to RECEIVED and is queued
+    again (the next claim counts the attempt). Returns whether it was re-queued."""
+    with transaction.atomic():
+        version = SubmissionVersion.objects.select_for_update().get(pk=version_id)
+        if version.status != VersionStatus.UNPACKING or not (
+            version.heartbeat_at is None or version.heartbeat_at < stalled_before
+        ):
+            return False
+        _transition(version, VersionStatus.RECEIVED, claimed_by="", heartbeat_at=timezone.now())
+        transaction.on_commit(lambda: enqueue_processing(version_id))
+    return True
 
 
 def _limits() -> UnpackLimits:
@@ -103,15 +158,22 @@ def _start_validation(
         report = ValidationReport.objects.create(
             version=version, ruleset=version.submission.round.ruleset, started_at=timezone.now()
         )
+        queued_at = timezone.now()
         BenchmarkCheck.objects.bulk_create(
-            BenchmarkCheck(report=report, system=system, benchmark=benchmark)
+            BenchmarkCheck(
+                report=report, system=system, benchmark=benchmark, heartbeat_at=queued_at
+            )
             for system, benchmark in plan.units
         )
-        _transition(version, VersionStatus.VALIDATING, org_folder=relative_org)
-        ids = list(BenchmarkCheck.objects.filter(report=report).values_list("pk", flat=True))
-        transaction.on_commit(
-            lambda: _enqueue_checks(ids) if ids else _enqueue_finalize(version.pk)
+        _transition(
+            version,
+            VersionStatus.VALIDATING,
+            org_folder=relative_org,
+            claimed_by="",
+            heartbeat_at=queued_at,
         )
+        ids = list(BenchmarkCheck.objects.filter(report=report).values_list("pk", flat=True))
+        transaction.on_commit(lambda: enqueue_checks(ids) if ids else enqueue_finalize(version.pk))
 
 
 def _system_descriptions(version: SubmissionVersion, org_folder: Path) -> list[SystemDescription]:
@@ -153,89 +215,6 @@ def _count(content: dict) -> int | None:
         _int(content.get("number_of_nodes")),
     )
     return per_node * nodes if per_node is not None and nodes is not None else None
-
-
-def benchmark_check_run(*, check_id: int) -> None:
-    """Check one results/<system>/<benchmark> folder, reusing cached results of unchanged logs."""
-    claimed = BenchmarkCheck.objects.filter(pk=check_id, status=CheckStatus.PENDING).update(
-        status=CheckStatus.RUNNING, claimed_at=timezone.now(), attempts=F("attempts") + 1
-    )
-    if not claimed:
-        return
-    check = BenchmarkCheck.objects.select_related("report__version").get(pk=check_id)
-    report, version = check.report, check.report.version
-    org_dir = storage.tree_path(version.pk) / version.org_folder
-    folder = (
-        "/".join(p for p in (version.org_folder, "results", check.system, check.benchmark) if p)
-        + "/"
-    )
-    shas = list(version.files.filter(path__startswith=folder).values_list("sha256", flat=True))
-    cache = {
-        row.sha256: checker.LogResult.from_dict(row.result)
-        for row in LogCheckCache.objects.filter(
-            ruleset=report.ruleset, engine=checker.ENGINE, sha256__in=shas
-        )
-    }
-    result = checker.check_benchmark(
-        org_dir, system=check.system, benchmark=check.benchmark, ruleset=report.ruleset, cache=cache
-    )
-    with transaction.atomic():
-        LogCheckCache.objects.bulk_create(
-            [
-                LogCheckCache(
-                    ruleset=report.ruleset,
-                    engine=checker.ENGINE,
-                    sha256=entry.sha256,
-                    result=entry.to_dict(),
-                )
-                for entry in result.logs
-                if entry.sha256 not in cache
-            ],
-            ignore_conflicts=True,
-        )
-        BenchmarkCheck.objects.filter(pk=check.pk, status=CheckStatus.RUNNING).update(
-            status=CheckStatus.DONE,
-            ok=result.ok,
-            result=result.to_dict(),
-            finished_at=timezone.now(),
-        )
-        transaction.on_commit(lambda: _finalize_if_complete(report.pk, version.pk))
-
-
-def benchmark_check_mark_failed(*, check_id: int, error: str) -> None:
-    """A check that raised or timed out: retry it, or give up after a few attempts."""
-    with transaction.atomic():
-        check = BenchmarkCheck.objects.select_for_update().select_related("report").get(pk=check_id)
-        if check.status != CheckStatus.RUNNING:
-            return
-        if check.attempts < MAX_CHECK_ATTEMPTS:
-            check.status = CheckStatus.PENDING
-            check.save(update_fields=["status"])
-            transaction.on_commit(lambda: _enqueue_checks([check_id]))
-            return
-        check.status, check.error, check.finished_at = (
-            CheckStatus.FAILED,
-            error[:2000],
-            timezone.now(),
-        )
-        check.save(update_fields=["status", "error", "finished_at"])
-        report_id, version_id = check.report_id, check.report.version_id
-        transaction.on_commit(lambda: _finalize_if_complete(report_id, version_id))
-
-
-def checks_requeue(*, check_ids: list[int]) -> None:
-    """Queue checks again that a batch could not reach (it ran out of time)."""
-    if check_ids:
-        _enqueue_checks(check_ids)
-
-
-def _finalize_if_complete(report_id: int, version_id: int) -> None:
-    # Two checks finishing together may both see "complete"; finalize is idempotent.
-    busy = BenchmarkCheck.objects.filter(
-        report_id=report_id, status__in=[CheckStatus.PENDING, CheckStatus.RUNNING]
-    )
-    if not busy.exists():
-        _enqueue_finalize(version_id)
 
 
 def report_finalize(*, version_id: int) -> None:
@@ -301,69 +280,16 @@ def version_revalidate(*, actor: object, version_id: int) -> None:
         ValidationReport.objects.filter(version=version).delete()
         version.files.all().delete()
         version.systems.all().delete()
-        _transition(version, VersionStatus.RECEIVED, rejection="")
+        _transition(
+            version,
+            VersionStatus.RECEIVED,
+            rejection="",
+            unpack_attempts=0,
+            claimed_by="",
+            heartbeat_at=timezone.now(),
+        )
         audit_record(actor=actor, action="submission.revalidate", obj=version)
         transaction.on_commit(lambda: enqueue_processing(version.pk))
 
 
-def stalled_work_requeue(*, now=None) -> dict[str, int]:
-    """The reaper: queue again what a lost message or a killed worker left behind."""
-    now = now or timezone.now()
-    cutoff = now - STALLED_AFTER
-    counts = {"received": 0, "unpacking": 0, "checks": 0, "finalize": 0}
-    for vid in SubmissionVersion.objects.filter(
-        status=VersionStatus.RECEIVED, status_changed_at__lt=cutoff
-    ).values_list("pk", flat=True):
-        enqueue_processing(vid)
-        counts["received"] += 1
-    for vid in SubmissionVersion.objects.filter(
-        status=VersionStatus.UNPACKING, status_changed_at__lt=cutoff
-    ).values_list("pk", flat=True):
-        version_mark_failed(
-            version_id=vid, error="unpacking stopped (the worker died or timed out)"
-        )
-        counts["unpacking"] += 1
-    for check_id in BenchmarkCheck.objects.filter(
-        status=CheckStatus.RUNNING, claimed_at__lt=cutoff
-    ).values_list("pk", flat=True):
-        benchmark_check_mark_failed(
-            check_id=check_id, error="the check stopped (the worker died or timed out)"
-        )
-        counts["checks"] += 1
-    pending = BenchmarkCheck.objects.filter(
-        status=CheckStatus.PENDING,
-        report__version__status=VersionStatus.VALIDATING,
-        report__version__status_changed_at__lt=cutoff,
-    ).values_list("pk", flat=True)
-    if pending:
-        _enqueue_checks(list(pending))
-        counts["checks"] += len(pending)
-    for vid in (
-        SubmissionVersion.objects.filter(
-            status=VersionStatus.VALIDATING, status_changed_at__lt=cutoff
-        )
-        .exclude(report__benchmark_checks__status__in=[CheckStatus.PENDING, CheckStatus.RUNNING])
-        .values_list("pk", flat=True)
-    ):
-        _enqueue_finalize(vid)
-        counts["finalize"] += 1
-    return counts
-
-
-# Tasks are sent by name: services never import the task modules.
-def enqueue_processing(version_id: int) -> None:
-    enqueue("submissions.process_version", version_id, queue="validate")
-
-
-def _enqueue_checks(check_ids: list[int]) -> None:
-    # Folders go out in a few batches rather than one message each: a round trip through the
-    # broker costs more than checking a folder whose logs are unchanged, and a handful of
-    # batches still keeps every worker process busy.
-    batches = max(1, settings.VALIDATION_BATCHES)
-    size = -(-len(check_ids) // batches)
-    for start in range(0, len(check_ids), size):
-        enqueue("submissions.check_benchmarks", check_ids[start : start + size], queue="validate")
-
-
-def _enqueue_finalize(version_id: int) -> None:
-    enqueue("submissions.finalize_report", version_id, queue="validate")
+__all__ = ["enqueue_processing"]  # intake and the importer queue through this module

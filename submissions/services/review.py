@@ -11,6 +11,8 @@ from django.utils import timezone
 from core.audit import audit_record
 from core.errors import DomainError, InvalidTransition, PermissionDenied
 from roadmap.models import Round
+from roadmap.services import rounds
+from submissions import notifications
 from submissions.models import Objection, PublishedResult, Score, Submission, SubmissionVersion
 from submissions.models.intake import VersionStatus
 from submissions.models.review import ObjectionStatus
@@ -56,6 +58,7 @@ def objection_file(
             obj=objection,
             after={"against": against.slug, "path": objection.path, "fix_required": fix_required},
         )
+        notifications.objection_filed(objection=objection)
     return objection
 
 
@@ -141,6 +144,7 @@ def _move(
             after={"status": to},
             reason=decision,
         )
+        notifications.objection_decided(objection=current)
     return current
 
 
@@ -216,9 +220,9 @@ def round_publish(*, actor: Any, round: Round, now: datetime | None = None) -> i
         if locked.objections.filter(status=ObjectionStatus.OPEN).exists():
             raise DomainError("Decide every open objection before publishing.")
         count = results_snapshot(locked)
-        locked.published_at = now
-        locked.save(update_fields=["published_at"])
+        rounds.round_publish(actor=actor, round=locked, at=now)
         audit_record(actor=actor, action="round.publish", obj=locked, after={"results": count})
+        notifications.round_published(round=locked)
     return count
 
 

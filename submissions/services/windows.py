@@ -14,6 +14,7 @@ from core.audit import audit_record, upsert_with_audit
 from core.errors import DomainError, PermissionDenied
 from core.timezones import format_wg_time
 from roadmap.models import Round
+from submissions import notifications
 from submissions.models import DeadlineExtension, SubmissionWindow
 from wg.models import Organization
 from wg.permissions import can_manage_round
@@ -131,6 +132,7 @@ def extension_grant(
             after={"organization": organization.slug, "until": until.isoformat()},
             reason=reason,
         )
+        notifications.extension_granted(extension=extension)
     return extension
 
 

@@ -7,6 +7,7 @@ import mimetypes
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -17,9 +18,9 @@ from core.timezones import wg_zone
 from roadmap.models import Round
 from submissions import selectors, storage
 from submissions.forms import ExtensionForm, UploadForm, WindowForm
-from submissions.services import intake, windows
+from submissions.services import intake, processing, windows
 from wg.models import Organization
-from wg.permissions import can_manage_round, can_submit_for
+from wg.permissions import can_manage_round, can_rerun_validation, can_submit_for
 
 
 @require_GET
@@ -142,8 +143,23 @@ def version_detail(request: HttpRequest, name: str, org: str, number: int) -> Ht
             "findings": selectors.version_findings(version)[:500],
             "scores": version.scores.all(),
             "files": version.files.all()[:2000],
+            "can_revalidate": can_rerun_validation(request.user),
         },
     )
+
+
+@login_required
+@require_POST
+def version_revalidate(request: HttpRequest, name: str, org: str, number: int) -> HttpResponse:
+    version = _version(request, name, org, number)
+    if not can_rerun_validation(request.user):
+        raise PermissionDenied("Only the chairs can run a validation again.")
+    try:
+        processing.version_revalidate(actor=request.user, version_id=version.pk)
+        messages.success(request, "The validation runs again.")
+    except DomainError as exc:
+        messages.error(request, str(exc))
+    return redirect(version.get_absolute_url())
 
 
 @require_GET

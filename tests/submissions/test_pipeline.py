@@ -7,7 +7,7 @@ import pytest
 
 from submissions.models import BenchmarkCheck, SubmissionVersion
 from submissions.models.validation import CheckStatus
-from submissions.services import processing
+from submissions.services import checking, processing, reaper
 from submissions.services.intake import version_upload
 from tests.submissions.packages import (
     OFFICIAL_SCORES,
@@ -217,7 +217,7 @@ def test_a_check_that_keeps_crashing_fails_the_version_instead_of_hanging(
         django_capture_on_commit_callbacks,
     )
     check = BenchmarkCheck.objects.get(report__version=version)
-    assert check.status == CheckStatus.FAILED and check.attempts == processing.MAX_CHECK_ATTEMPTS
+    assert check.status == CheckStatus.FAILED and check.attempts == checking.MAX_CHECK_ATTEMPTS
     assert version.status == "failed"
     assert "disk on fire" in version.rejection
 
@@ -245,7 +245,7 @@ def test_the_reaper_requeues_work_whose_message_was_lost(
     )
     app.conf.task_always_eager = True
     with django_capture_on_commit_callbacks(execute=True):
-        counts = processing.stalled_work_requeue()
+        counts = reaper.stalled_work_requeue()
     assert counts["received"] == 1
     version.refresh_from_db()
     assert version.status == "valid"

@@ -91,3 +91,55 @@ def test_a_hostile_archive_is_an_error_not_a_crash(tmp_path):
     assert result.returncode == 1
     assert "../escape.txt" in json.loads(result.stdout)["package_findings"][0]["message"]
     assert not (tmp_path.parent / "escape.txt").exists()
+
+
+def test_the_console_script_prints_the_same_and_exits_the_same_without_django(tmp_path):
+    import os
+
+    org = generated_org(tmp_path)
+    bench = org / "results" / "acme_box" / "llama2_70b_lora"
+    for name in ("result_1.txt", "result_2.txt"):
+        edit_log(bench / name, without_key("run_stop"))
+    script = Path(sys.executable).parent / "mlperf-training-check"
+    # No settings module, no database: a submitter's machine with only the package installed.
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "DATABASE_"))}
+    for extra in ([], ["--json"]):
+        ours = subprocess.run(
+            [str(script), str(org), "--ruleset", "5.1.0", *extra],
+            cwd=tmp_path,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=180,
+        )
+        command = _run(str(org), "--ruleset", "5.1.0", *extra)
+        assert (ours.returncode, ours.stdout) == (command.returncode, command.stdout)
+        assert ours.returncode == 1
+    bad = subprocess.run(
+        [str(script), str(org), "--ruleset", "9.9.9"], env=env, capture_output=True, text=True
+    )
+    assert bad.returncode == 2 and "unknown ruleset" in bad.stderr
+
+
+def test_the_command_run_by_call_command_gives_the_same_report(tmp_path, capsys):
+    from django.core.management import call_command
+
+    org = generated_org(tmp_path)
+    with pytest.raises(SystemExit) as exit_:
+        call_command("validate_package", str(org), "--ruleset", "5.1.0", "--json")
+    assert exit_.value.code == 0
+    assert json.loads(capsys.readouterr().out)["ok"] is True
+
+
+def test_the_checker_does_not_import_scipy_stats(tmp_path):
+    org = generated_org(tmp_path)
+    code = (
+        "import sys, logging; logging.disable(logging.CRITICAL);"
+        "from pathlib import Path; from submissions.checker import check_package;"
+        f"print(check_package(Path({str(org)!r}), ruleset='5.1.0').ok,"
+        "'scipy.stats._stats_py' in sys.modules)"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=120
+    )
+    assert out.stdout.split() == ["True", "False"], out.stderr

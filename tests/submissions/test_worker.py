@@ -30,7 +30,7 @@ def test_a_worker_process_validates_an_upload_on_the_validate_queue(
             status = SubmissionVersion.objects.get(pk=version.pk).status
             return status if status in ("valid", "invalid", "rejected", "failed") else None
 
-        status = wait_for(finished, timeout=90, message="the worker's verdict")
+        status = wait_for(finished, timeout=90, message="the worker's verdict", logs=[worker])
     assert status == "valid", "".join(worker.log[-40:])
     version.refresh_from_db()
     assert version.report.logs_checked == 10

@@ -46,9 +46,10 @@ def test_each_role_sees_exactly_its_tiers(request, role, resources):
 def test_embargoed_resource_opens_when_its_round_is_published(resources, anonymous):
     from django.utils import timezone
 
+    from roadmap.services.rounds import round_publish
+
     embargoed = resources[3]
-    embargoed.round.published_at = timezone.now()
-    embargoed.round.save()
+    round_publish(actor=None, round=embargoed.round, at=timezone.now())
     embargoed.refresh_from_db()
     assert can_view_resource(anonymous, embargoed)
     assert Resource.objects.filter(resource_visibility_q(anonymous), pk=embargoed.pk).exists()

@@ -13,6 +13,8 @@ from django.utils import timezone
 from core.datafile import DataError, read_yaml
 from meetings import dataload as meetings_data
 from wg import dataload as wg_data
+from wg.models import Role
+from wg.selectors import people_with_role
 
 
 class Command(BaseCommand):
@@ -52,4 +54,18 @@ class Command(BaseCommand):
             f"Loaded {wg.name}: {len(wg_parsed.organizations)} organisations, "
             f"{len(wg_parsed.people)} people, {len(meetings_parsed.series)} meeting series, "
             f"{len(meetings_parsed.resources)} resources."
+        )
+        self._invite_hint()
+
+    def _invite_hint(self) -> None:
+        """People loaded from the file have no login; the chairs need one to run the service."""
+        waiting = list(people_with_role(role=Role.CHAIR).filter(user__isnull=True))
+        if not waiting:
+            return
+        names = ", ".join(p.full_name for p in waiting)
+        example = waiting[0].slug
+        self.stdout.write(
+            f"The chairs {names} have no login yet. Invite them by email: log in as the admin, "
+            "open /wg/members/ and click 'Invite' next to each name, or run\n"
+            f"  python manage.py invite EMAIL --person {example}"
         )

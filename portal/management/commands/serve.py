@@ -1,96 +1,127 @@
-"""Run the web server, a Celery worker and Celery beat together in the foreground.
+"""Run the whole service in the foreground: the embedded broker, gunicorn, a Celery worker and
+Celery beat, supervised (``core.supervisor``).
 
-``make run`` calls this after migrating and loading the data. Ctrl-C (or SIGTERM) stops all
-three; if one of them dies, the others are stopped too, so nothing is left half-running.
+``make run`` calls this after migrating and loading the data. A child that dies is restarted
+with backoff and a line saying why, while the others keep running; Ctrl-C (or SIGTERM) stops
+everything. Each child is one entry of ``children()``: another long-running process of the
+service is one more ``ChildSpec`` there.
 """
 
 from __future__ import annotations
 
 import os
-import signal
-import subprocess
 import sys
 import time
 import urllib.error
 import urllib.request
+from contextlib import ExitStack
 from typing import Any
 
 from django.conf import settings
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
+
+from core.embedded_broker import SUPERVISED_ENV, BrokerUnavailable, EmbeddedBroker
+from core.supervisor import ChildSpec, Supervisor
+
+
+def default_web_workers() -> int:
+    # Processes for CPU (templates, JSON), threads for waiting on uploads and the database.
+    return max(2, min(4, os.cpu_count() or 1))
+
+
+def children(*, host: str, port: str, concurrency: str, web_workers: int) -> list[ChildSpec]:
+    python = sys.executable
+    specs: list[ChildSpec] = []
+    if settings.EMBEDDED_BROKER_DIR is not None:
+        broker = EmbeddedBroker(settings.EMBEDDED_BROKER_DIR)
+
+        def clear_orphan() -> None:
+            if broker.ping():  # a server left by an earlier owner that was killed
+                broker.shutdown()
+
+        specs.append(
+            ChildSpec(
+                "broker",
+                broker.command(),
+                ready=broker.ping,
+                ready_timeout=15,
+                before_start=clear_orphan,
+            )
+        )
+    celery = [python, "-m", "celery", "-A", "config.celery"]
+    specs += [
+        ChildSpec(
+            "web",
+            [
+                python, "-m", "gunicorn", "config.wsgi",
+                "--bind", f"{host}:{port}",
+                "--workers", str(web_workers),
+                "--worker-class", "gthread", "--threads", os.environ.get("WEB_THREADS", "8"),
+                # Uploads stream for minutes; gthread workers keep heartbeating meanwhile.
+                "--timeout", "120", "--graceful-timeout", "20",
+                "--access-logfile", "-", "--error-logfile", "-",
+            ],
+        ),
+        ChildSpec(
+            "worker",
+            [
+                *celery, "worker",
+                "-Q", ",".join(settings.CELERY_WORKER_QUEUES),
+                "-c", concurrency, "-n", "local@%h", "--loglevel", "INFO",
+            ],
+            # A warm shutdown waits for running tasks; their work is recorded and re-queued.
+            stop_timeout=20,
+        ),
+        ChildSpec(
+            "beat",
+            [
+                *celery, "beat", "--loglevel", "INFO",
+                "-s", settings.CELERY_BEAT_SCHEDULE_FILENAME,
+            ],
+        ),
+    ]  # fmt: skip
+    return specs
 
 
 class Command(BaseCommand):
-    help = "Serve the web app with a Celery worker and beat (development and single-host use)."
+    help = "Serve the service: embedded broker, gunicorn, a Celery worker and beat, supervised."
+    requires_system_checks: list[str] = []
 
     def add_arguments(self, parser: Any) -> None:
         parser.add_argument("--host", default=os.environ.get("HOST", "127.0.0.1"))
         parser.add_argument("--port", default=os.environ.get("PORT", "8000"))
         parser.add_argument("--concurrency", default=os.environ.get("WORKER_CONCURRENCY", "2"))
+        parser.add_argument(
+            "--web-workers",
+            type=int,
+            default=int(os.environ.get("WEB_WORKERS", default_web_workers())),
+        )
 
-    def handle(self, *args: Any, host: str, port: str, concurrency: str, **options: Any) -> None:
-        python = sys.executable
-        queues = ",".join(settings.CELERY_WORKER_QUEUES)
-        commands = {
-            "web": [python, "manage.py", "runserver", f"{host}:{port}", "--noreload"],
-            "worker": [
-                python,
-                "-m",
-                "celery",
-                "-A",
-                "config.celery",
-                "worker",
-                "-Q",
-                queues,
-                "-c",
-                concurrency,
-                "-n",
-                "local@%h",
-                "--loglevel",
-                "INFO",
-            ],
-            "beat": [
-                python,
-                "-m",
-                "celery",
-                "-A",
-                "config.celery",
-                "beat",
-                "--loglevel",
-                "INFO",
-                "-s",
-                settings.CELERY_BEAT_SCHEDULE_FILENAME,
-            ],
-        }
-        children = {
-            name: subprocess.Popen(cmd, cwd=settings.BASE_DIR, start_new_session=True)
-            for name, cmd in commands.items()
-        }
-        stopping = False
+    def handle(
+        self, *args: Any, host: str, port: str, concurrency: str, web_workers: int, **opts: Any
+    ) -> None:
+        specs = children(host=host, port=port, concurrency=concurrency, web_workers=web_workers)
+        # Children find the broker themselves (the settings derive it); this only tells them
+        # that bringing it back is the supervisor's job, not theirs.
+        os.environ[SUPERVISED_ENV] = "1"
+        supervisor = Supervisor(
+            specs, cwd=settings.BASE_DIR, status_file=settings.SERVE_STATUS_FILE, out=sys.stdout
+        )
+        with ExitStack() as stack:
+            if settings.EMBEDDED_BROKER_DIR is not None:
+                broker = EmbeddedBroker(settings.EMBEDDED_BROKER_DIR)
+                try:
+                    # A management command that queued work may own it for a moment.
+                    stack.enter_context(broker.ownership(wait=30))
+                except BrokerUnavailable as exc:
+                    raise CommandError(f"{exc}; stop it first") from None
+            supervisor.run(on_started=lambda: self._announce(host, port))
 
-        def stop(*_: Any) -> None:
-            nonlocal stopping
-            stopping = True
-
-        signal.signal(signal.SIGINT, stop)
-        signal.signal(signal.SIGTERM, stop)
-        self._announce(host, port, children["web"])
-        exit_code = 0
-        while not stopping:
-            for name, child in children.items():
-                if child.poll() is not None:
-                    self.stderr.write(f"{name} exited with status {child.returncode}; stopping.")
-                    exit_code = child.returncode or 1
-                    stopping = True
-            time.sleep(0.3)
-        self._stop_all(children)
-        if exit_code:
-            raise SystemExit(exit_code)
-
-    def _announce(self, host: str, port: str, web: subprocess.Popen) -> None:
+    def _announce(self, host: str, port: str) -> None:
         shown = "127.0.0.1" if host in ("0.0.0.0", "::") else host
         url = f"http://{shown}:{port}/"
         deadline = time.monotonic() + 60
-        while time.monotonic() < deadline and web.poll() is None:
+        while time.monotonic() < deadline:
             try:
                 urllib.request.urlopen(url + "healthz", timeout=2)
                 break
@@ -101,20 +132,6 @@ class Command(BaseCommand):
         self.stdout.write(
             self.style.SUCCESS(
                 f"\n  The working-group service is up at {url}\n"
-                f"  (admin: {url}admin/ — Ctrl-C stops web, worker and beat)\n"
+                f"  (admin: {url}admin/, health: {url}healthz — Ctrl-C stops everything)\n"
             )
         )
-
-    def _stop_all(self, children: dict[str, subprocess.Popen]) -> None:
-        # Each leader gets SIGTERM and shuts its own children down (Celery's warm shutdown);
-        # the whole process group is killed only if that takes too long.
-        for child in children.values():
-            if child.poll() is None:
-                child.terminate()
-        deadline = time.monotonic() + 15
-        for child in children.values():
-            try:
-                child.wait(timeout=max(0.1, deadline - time.monotonic()))
-            except subprocess.TimeoutExpired:
-                os.killpg(child.pid, signal.SIGKILL)
-                child.wait()

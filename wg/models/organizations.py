@@ -1,4 +1,4 @@
-"""The working group itself: organisations, people, their memberships and roles."""
+"""Organisations, people, their memberships and roles, and API tokens."""
 
 from __future__ import annotations
 

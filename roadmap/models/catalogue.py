@@ -1,8 +1,5 @@
-"""The benchmark catalogue and the rounds of results.
-
-The roadmap work (milestones, proposals, votes, rule documents) grows this app; what is here is
-what submissions need: a round, its official checker ruleset and its benchmarks.
-"""
+"""The benchmark catalogue and the rounds: a round, its official checker ruleset, its
+benchmarks (with the target and run count of that ruleset) and its lifecycle status."""
 
 from __future__ import annotations
 
@@ -30,6 +27,25 @@ class Benchmark(models.Model):
         return self.name
 
 
+class RoundStatus(models.TextChoices):
+    """A round's phase. Allowed moves are in ``roadmap.lifecycle.ROUND``; only services move it."""
+
+    PLANNING = "planning", "Planning the roadmap"
+    DEVELOPMENT = "development", "Reference development"
+    SUBMISSION = "submission", "Submission"
+    REVIEW = "review", "Review"
+    PUBLISHED = "published", "Published"
+    CANCELLED = "cancelled", "Cancelled"
+
+
+ACTIVE_ROUND_STATUSES = (
+    RoundStatus.PLANNING,
+    RoundStatus.DEVELOPMENT,
+    RoundStatus.SUBMISSION,
+    RoundStatus.REVIEW,
+)
+
+
 class Round(models.Model):
     """A results round, e.g. v6.1 checked with the official ruleset 6.1.0."""
 
@@ -39,6 +55,9 @@ class Round(models.Model):
         null=True, blank=True, help_text="The planned submission day"
     )
     publication_date = models.DateField(null=True, blank=True)
+    status = models.CharField(
+        max_length=20, choices=RoundStatus.choices, default=RoundStatus.PLANNING, editable=False
+    )
     published_at = models.DateTimeField(
         null=True, blank=True, editable=False, help_text="Set when a chair publishes the results"
     )
@@ -48,12 +67,36 @@ class Round(models.Model):
 
     class Meta:
         ordering = ["-name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=(
+                    models.Q(status=RoundStatus.PUBLISHED, published_at__isnull=False)
+                    | (
+                        ~models.Q(status=RoundStatus.PUBLISHED)
+                        & models.Q(published_at__isnull=True)
+                    )
+                ),
+                name="round_published_iff_published_at",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"MLPerf Training {self.name}"
 
     def get_absolute_url(self) -> str:
         return reverse("submissions:round-detail", args=[self.name])
+
+    def get_roadmap_url(self) -> str:
+        return reverse("roadmap:round-detail", args=[self.name])
+
+    @property
+    def is_active(self) -> bool:
+        return self.status in ACTIVE_ROUND_STATUSES
+
+    @property
+    def version(self) -> tuple[int, ...]:
+        """The ruleset as numbers, for ordering rounds (``v10.0`` after ``v9.1``)."""
+        return tuple(int(p) for p in self.ruleset.split(".") if p.isdigit())
 
     @property
     def is_published(self) -> bool:
@@ -66,6 +109,11 @@ class BenchmarkVersion(models.Model):
     round = models.ForeignKey(Round, on_delete=models.CASCADE, related_name="benchmark_versions")
     benchmark = models.ForeignKey(Benchmark, on_delete=models.PROTECT, related_name="versions")
     runs_required = models.PositiveSmallIntegerField()
+    target = models.CharField(
+        max_length=200,
+        blank=True,
+        help_text="Closed-division quality target as the round's ruleset checks it",
+    )
 
     class Meta:
         ordering = ["benchmark__slug"]

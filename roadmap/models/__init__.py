@@ -1,0 +1,67 @@
+from roadmap.models.catalogue import (
+    ACTIVE_ROUND_STATUSES,
+    Benchmark,
+    BenchmarkVersion,
+    Round,
+    RoundStatus,
+)
+from roadmap.models.decisions import (
+    Decision,
+    DecisionLink,
+    DecisionMethod,
+    DecisionOutcome,
+    TieBreak,
+)
+from roadmap.models.proposals import (
+    Comment,
+    Concern,
+    ConcernStatus,
+    LinkKind,
+    Proposal,
+    ProposalKind,
+    ProposalLink,
+    ProposalStatus,
+)
+from roadmap.models.schedule import Milestone, MilestonePhase, MilestoneStatus
+from roadmap.models.votes import (
+    Ballot,
+    ElectorateKind,
+    ReminderKind,
+    Vote,
+    VoteElector,
+    VoteMethod,
+    VoteReminder,
+    VoteStatus,
+)
+
+__all__ = [
+    "ACTIVE_ROUND_STATUSES",
+    "Ballot",
+    "Benchmark",
+    "BenchmarkVersion",
+    "Comment",
+    "Concern",
+    "ConcernStatus",
+    "Decision",
+    "DecisionLink",
+    "DecisionMethod",
+    "DecisionOutcome",
+    "ElectorateKind",
+    "LinkKind",
+    "Milestone",
+    "MilestonePhase",
+    "MilestoneStatus",
+    "Proposal",
+    "ProposalKind",
+    "ProposalLink",
+    "ProposalStatus",
+    "ReminderKind",
+    "Round",
+    "RoundStatus",
+    "TieBreak",
+    "Vote",
+    "VoteElector",
+    "VoteMethod",
+    "VoteReminder",
+    "VoteStatus",
+]
