@@ -7,6 +7,7 @@ from ninja.errors import ValidationError
 from core.errors import DomainError, InvalidTransition, NotFound, PermissionDenied
 from portal.api import router as portal_router
 from roadmap.api import router as roadmap_router
+from roadmap.api import rules_router
 from submissions.api import router as submissions_router
 from wg.api import router as wg_router
 
@@ -52,4 +53,5 @@ def _refused(request, exc):  # type: ignore[no-untyped-def]
 api.add_router("/wg/", portal_router)
 api.add_router("/wg/", wg_router)
 api.add_router("/roadmap/", roadmap_router)
+api.add_router("/", rules_router)  # /api/rules/… and /api/rounds/{name}/rules…
 api.add_router("/", submissions_router)
