@@ -29,8 +29,8 @@ class UploadForm(forms.Form):
     decision = forms.CharField(
         required=False, max_length=20, help_text="The decision behind it, e.g. D-2026-004"
     )
-    public = forms.BooleanField(
-        required=False, initial=True, help_text="A new document is readable by anyone"
+    members_only = forms.BooleanField(
+        required=False, help_text="A new document is readable by members only (else by anyone)"
     )
 
 
@@ -83,12 +83,15 @@ class FreezeForm(forms.Form):
                 label=f"{document} ({document.slug})",
                 choices=[(n, f"revision {n} of {d:%Y-%m-%d}") for n, d in numbers],
                 coerce=int,
+                empty_value=None,
+                required=False,  # its latest revision
                 initial=numbers[0][0] if numbers else None,
             )
             self.documents.append((document.slug, name))
 
     def revisions(self) -> dict[str, int]:
-        return {slug: self.cleaned_data[name] for slug, name in self.documents}
+        chosen = {slug: self.cleaned_data.get(name) for slug, name in self.documents}
+        return {slug: number for slug, number in chosen.items() if number is not None}
 
 
 class ExceptionForm(forms.Form):

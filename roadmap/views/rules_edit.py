@@ -46,7 +46,7 @@ def rules_upload(request: HttpRequest) -> HttpResponse:
                 message=data["message"],
                 date=data["date"],
                 decision=decision_named(data["decision"]),
-                public=data["public"],
+                public=not data["members_only"],
                 author=person_of(request.user),
             )
         except DomainError as exc:
