@@ -86,7 +86,8 @@ def round_rules_changes(request: HttpRequest, name: str) -> list[s.DocumentChang
     """Per frozen document, the sections changed since the freeze, with the round's
     exceptions on each (empty before the freeze)."""
     out = []
-    for d in selectors.round_changes(user=request.user, round=catalogue.round_get(name)):
+    round_ = catalogue.round_get(name)
+    for d in selectors.round_changes(user=request.user, round=round_, with_text=False):
         changes = d.diff.changes if d.diff else ()
         out.append(
             s.DocumentChangesOut(

@@ -138,7 +138,7 @@ def revision_detail(request: HttpRequest, document: str, n: int) -> s.RevisionDe
 )
 def revision_diff(request: HttpRequest, document: str, a: int, b: int) -> s.DiffOut:
     """Exactly the sections added, removed, modified or renamed from revision a to b."""
-    diff = selectors.rule_diff_get(user=request.user, slug=document, a=a, b=b)
+    diff = selectors.rule_diff_get(user=request.user, slug=document, a=a, b=b, with_text=False)
     return s.DiffOut(
         **{"from": a},
         to=b,

@@ -139,7 +139,7 @@ class DocumentChanges:
     unmatched: tuple[RuleException, ...]  # on sections the diff does not list (unchanged ones)
 
 
-def round_changes(*, user: Any, round: Round) -> list[DocumentChanges]:
+def round_changes(*, user: Any, round: Round, with_text: bool = True) -> list[DocumentChanges]:
     """For each frozen document: the sections changed since the freeze, changed ones first,
     each with the round's exceptions on it. Empty before the freeze."""
     rules = round_rules(user=user, round=round, with_sections=False)
@@ -151,7 +151,7 @@ def round_changes(*, user: Any, round: Round) -> list[DocumentChanges]:
         latest = frozen.latest or frozen.revision
         diff = None
         if latest.pk != frozen.revision.pk:
-            diff = revision_diff(frozen.revision, latest)
+            diff = revision_diff(frozen.revision, latest, with_text=with_text)
             changes = tuple(
                 replace(c, exceptions=tuple(e for e in mine if e.section_anchor == c.old_anchor))
                 for c in diff.changes

@@ -210,8 +210,8 @@ class RevisionDiff:
         return self.old_title != self.new_title
 
 
-def _section_diff(change: SectionChange) -> SectionDiff:
-    text = diff_sections(change.old, change.new)
+def _section_diff(change: SectionChange, with_text: bool) -> SectionDiff:
+    text = diff_sections(change.old, change.new) if with_text else None
     return SectionDiff(
         change=change.change.value,
         path=change.path,
@@ -222,15 +222,17 @@ def _section_diff(change: SectionChange) -> SectionDiff:
         old_anchor=change.old.anchor if change.old is not None else None,
         text_changed=change.text_changed,
         # Both views escape every character of the source: they are safe as they are.
-        inline=mark_safe(inline_html(text)),
-        side_by_side=mark_safe(side_by_side_html(text)),
+        inline=mark_safe(inline_html(text) if text else ""),
+        side_by_side=mark_safe(side_by_side_html(text) if text else ""),
     )
 
 
-def revision_diff(old: RuleRevision, new: RuleRevision) -> RevisionDiff:
-    """The sections of ``new`` added, removed, modified or renamed since ``old``."""
+def revision_diff(old: RuleRevision, new: RuleRevision, *, with_text: bool = True) -> RevisionDiff:
+    """The sections of ``new`` added, removed, modified or renamed since ``old``; with
+    ``with_text``, each with the line and word diff of its text (pages show it; the API
+    lists the sections only)."""
     diff = diff_documents(sectioned(old), sectioned(new))
-    changes = tuple(_section_diff(c) for c in diff.changes)
+    changes = tuple(_section_diff(c, with_text) for c in diff.changes)
     return RevisionDiff(
         document=new.document,
         old=old,
@@ -243,10 +245,10 @@ def revision_diff(old: RuleRevision, new: RuleRevision) -> RevisionDiff:
     )
 
 
-def rule_diff_get(*, user: Any, slug: str, a: int, b: int) -> RevisionDiff:
+def rule_diff_get(*, user: Any, slug: str, a: int, b: int, with_text: bool = True) -> RevisionDiff:
     old = rule_revision_get(user=user, slug=slug, number=a)
     new = rule_revision_get(user=user, slug=slug, number=b)
-    return revision_diff(old, new)
+    return revision_diff(old, new, with_text=with_text)
 
 
 # --- A section's history ----------------------------------------------------------------------
