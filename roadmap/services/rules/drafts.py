@@ -19,6 +19,7 @@ from django.utils import timezone
 
 from core.audit import audit_record
 from core.errors import DomainError
+from core.timezones import to_wg_time
 from roadmap.models import (
     Decision,
     Proposal,
@@ -185,8 +186,15 @@ def rule_draft_publish(
         if not message:
             raise DomainError("Say in a message what this revision changes.")
         number = 1 if latest is None else latest.number + 1  # type: ignore[operator]
+        proposal = locked.proposal
         RuleRevision.objects.filter(pk=locked.pk).update(
-            status=RevisionStatus.PUBLISHED, number=number, published_at=now, message=message
+            status=RevisionStatus.PUBLISHED,
+            number=number,
+            published_at=now,
+            message=message,
+            # The text is dated when it takes effect; its author is who carried the proposal.
+            date=to_wg_time(now).date(),
+            author=(proposal.person_in_charge or proposal.author) if proposal else locked.author,
         )
         locked.refresh_from_db()
         mark_published(document, locked)
@@ -198,7 +206,6 @@ def rule_draft_publish(
             after={"status": RevisionStatus.PUBLISHED, "number": number},
             reason=message,
         )
-        proposal = locked.proposal
         if proposal is not None and proposal.status == ProposalStatus.ACCEPTED:
             proposal_transition(
                 actor=actor,

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import pytest
+from django.utils import timezone
 
 from core.errors import DomainError, InvalidTransition, PermissionDenied
 from core.models import AuditEvent
+from core.timezones import to_wg_time
 from roadmap.models import ProposalKind, RuleRevision
 from roadmap.services import proposals as proposal_services
 from roadmap.services.decisions import proposal_decide
@@ -70,6 +72,8 @@ def test_publishing_the_draft_numbers_it_and_marks_the_proposal_implemented(
     published = rule_draft_publish(actor=chair, draft=draft)
     assert (published.number, published.status, published.proposal) == (3, "published", rule_change)
     assert published.message == "Two batch sizes" and published.decision is not None
+    assert published.date == to_wg_time(timezone.now()).date()
+    assert published.author == rule_change.author
     rule_change.refresh_from_db()
     assert rule_change.status == "implemented"
     move = AuditEvent.objects.get(action="proposal.transition", after__status="implemented")
