@@ -9,12 +9,11 @@ from __future__ import annotations
 
 import re
 from functools import cache
-from pathlib import Path
 from typing import Any
 
-import mlperf_logging.compliance_checker as compliance_checker
 import yaml
-from mlperf_logging.benchmark_meta import get_result_file_counts
+
+from roadmap.rulesets import rules_folder
 
 _VALUE = r"v\['value'\](?:\['(?P<metric>\w+)'\])?"
 _NUMBER = r"(?P<number>\d+(?:\.\d+)?(?:[eE][-+]?\d+)?)"
@@ -28,6 +27,8 @@ _SYMBOL = {">=": "≥", "<=": "≤", ">": ">", "<": "<"}
 
 def round_benchmark_values(ruleset: str, slug: str) -> dict[str, Any]:
     """The fields of a ``BenchmarkVersion`` that come from the package."""
+    from mlperf_logging.benchmark_meta import get_result_file_counts  # loaded on first use
+
     return {
         "runs_required": get_result_file_counts("training")[slug],
         "target": closed_target(ruleset, slug),
@@ -38,7 +39,7 @@ def round_benchmark_values(ruleset: str, slug: str) -> dict[str, Any]:
 def closed_target(ruleset: str, slug: str) -> str:
     """E.g. ``eval_accuracy ≥ 0.720`` or ``FID ≤ 90.0 and CLIP ≥ 0.15``; '' when the rule file
     has no target this reader understands (the catalogue's text is shown instead)."""
-    path = Path(compliance_checker.__file__).parent / f"training_{ruleset}" / f"closed_{slug}.yaml"
+    path = rules_folder() / f"training_{ruleset}" / f"closed_{slug}.yaml"
     if not path.is_file():
         return ""
     text = path.read_text(encoding="utf-8")

@@ -10,16 +10,32 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
-import mlperf_logging.compliance_checker as compliance_checker
-import mlperf_logging.rcp_checker as rcp_checker
-
 USAGE = "training"
+
+
+def rules_folder() -> Path:
+    """The pinned mlperf-logging's folder of compliance rule files (``training_<ruleset>/``).
+
+    Imported on first use: the package pulls in NumPy, which web requests and management
+    commands that never look at a ruleset should not pay for.
+    """
+    import mlperf_logging.compliance_checker as compliance_checker
+
+    return Path(compliance_checker.__file__).parent
+
+
+def rcp_folder() -> Path:
+    """The pinned mlperf-logging's folder of RCP files (``training_<ruleset>/rcps_*.json``),
+    imported on first use for the same reason."""
+    import mlperf_logging.rcp_checker as rcp_checker
+
+    return Path(rcp_checker.__file__).parent
 
 
 @cache
 def known_rulesets() -> frozenset[str]:
     """Training rulesets shipped in the pinned mlperf-logging, e.g. {'5.1.0', '6.1.0', …}."""
-    folder = Path(compliance_checker.__file__).parent
+    folder = rules_folder()
     names = (p.name.removeprefix("training_") for p in folder.glob("training_*") if p.is_dir())
     return frozenset(n for n in names if re.fullmatch(r"\d+\.\d+\.\d+", n))
 
@@ -37,7 +53,7 @@ class RcpSet:
 def rcp_set(ruleset: str) -> RcpSet | None:
     """The RCP set of ``ruleset``, or None when the package has none for it (the rulesets
     before RCPs existed). The digest pins the exact points a frozen round is checked with."""
-    folder = Path(rcp_checker.__file__).parent / f"{USAGE}_{ruleset}"
+    folder = rcp_folder() / f"{USAGE}_{ruleset}"
     files = sorted(folder.glob("rcps_*.json")) if folder.is_dir() else []
     if not files:
         return None

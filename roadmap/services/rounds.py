@@ -7,7 +7,6 @@ from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
-from mlperf_logging.benchmark_meta import get_allowed_benchmarks
 
 from core.audit import audit_record, upsert_with_audit
 from core.errors import DomainError, PermissionDenied
@@ -50,6 +49,8 @@ def round_create(
         )
     if publication_date is not None and publication_date <= submission_date:
         raise DomainError("The publication date comes after the submission date.")
+    from mlperf_logging.benchmark_meta import get_allowed_benchmarks  # loaded on first use
+
     slugs = sorted(set(get_allowed_benchmarks("training", ruleset)))
     known = {b.slug: b for b in Benchmark.objects.filter(slug__in=slugs)}
     missing = [s for s in slugs if s not in known]
