@@ -10,10 +10,11 @@ from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from ninja import Router, Status
 
-from core.errors import NotFound
+from core.errors import NotFound, PermissionDenied
 from roadmap.api import rule_schemas as s
 from roadmap.api.rules import exception_out
 from roadmap.models import Benchmark, Round, RuleDocument
+from roadmap.permissions import can_grant_exception
 from roadmap.rule_inputs import decision_named
 from roadmap.selectors import catalogue
 from roadmap.selectors import round_rules as selectors
@@ -120,6 +121,8 @@ def round_exceptions(request: HttpRequest, name: str, benchmark: str = "") -> li
 
 @router.post("/rounds/{name}/rules/exceptions", response={201: s.ExceptionOut}, auth=auth_required)
 def round_exception_grant(request: HttpRequest, name: str, payload: s.ExceptionIn) -> Status:
+    if not can_grant_exception(request.user):  # before the names are looked up
+        raise PermissionDenied("Only the working-group chairs grant exceptions.")
     round_ = catalogue.round_get(name)
     exception = rule_exception_grant(
         actor=request.user,

@@ -45,6 +45,7 @@ def rules_document(request: HttpRequest, document: str) -> HttpResponse:
 @require_GET
 def rules_compare(request: HttpRequest, document: str) -> HttpResponse:
     """The document page's "compare" form: on to the diff of the two chosen revisions."""
+    found(lambda: selectors.rule_document_get(user=request.user, slug=document))
     a, b = request.GET.get("a", ""), request.GET.get("b", "")
     if not (a.isdigit() and b.isdigit()):
         raise Http404("Choose two revisions to compare.")

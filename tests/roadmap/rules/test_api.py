@@ -218,3 +218,48 @@ def test_the_rules_paths_do_not_clash_with_the_submissions_round_paths(client, w
     assert "/api/rounds/{name}" in paths and "/api/rounds/{name}/rules" in paths
     assert set(client.get("/api/rounds/v9.0").json()) >= {"name", "window", "benchmarks"}
     assert set(client.get("/api/rounds/v9.0/rules").json()) >= {"frozen", "rcp_set"}
+
+
+WRITES = [
+    ("post", "/api/rounds/v9.0/rules/freeze", {"revisions": {"training": 1}}),
+    ("patch", "/api/rounds/v9.0/rules/freeze", {}),
+    ("put", "/api/rounds/v9.0/rules/freeze", {}),
+    ("delete", "/api/rounds/v9.0/rules/freeze", {}),
+    (
+        "post",
+        "/api/rounds/v9.0/rules/exceptions",
+        {"document": "training", "section": "overview", "text": "t", "requested_by": "x"},
+    ),
+]
+
+
+@pytest.mark.parametrize("role", ["anonymous", "outsider", "member", "submitter_b"])
+def test_api_writes_are_refused_to_everyone_but_chairs_and_change_nothing(
+    client, request, world, role
+):
+    client = _as(client, request, role)
+    expected = 401 if role == "anonymous" else 403
+    for method, url, payload in WRITES:
+        response = getattr(client, method)(url, payload, "application/json")
+        assert response.status_code == expected, (method, url, response.content)
+    upload = SimpleUploadedFile("rules.adoc", (V2 + "\nMore.\n").encode())
+    response = client.post("/api/rules/training/revisions", {"file": upload, "message": "m"})
+    assert response.status_code == expected
+    assert not RoundRuleFreeze.objects.exists() and not RuleException.objects.exists()
+    assert RuleRevision.objects.filter(document__slug="training").count() == 2
+
+
+def test_a_proposal_names_its_rule_document_in_the_api(client, world, member):
+    client.force_login(member)
+    response = client.post(
+        "/api/roadmap/proposals",
+        {"title": "T", "kind": "rule_change", "body": "B", "rule_document": "training"},
+        "application/json",
+    )
+    assert response.status_code == 201 and response.json()["rule_document"] == "training"
+    unknown = client.post(
+        "/api/roadmap/proposals",
+        {"title": "T", "kind": "rule_change", "body": "B", "rule_document": "nope"},
+        "application/json",
+    )
+    assert unknown.status_code == 404 and "No rule document 'nope'" in unknown.json()["detail"]
