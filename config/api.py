@@ -1,6 +1,5 @@
 """The REST API root: one router per app, OpenAPI schema at /api/openapi.json, docs at /api/docs."""
 
-from django.conf import settings
 from ninja import NinjaAPI
 from ninja.errors import ValidationError
 
@@ -9,6 +8,7 @@ from portal.api import router as portal_router
 from roadmap.api import router as roadmap_router
 from roadmap.api import rules_router
 from submissions.api import router as submissions_router
+from submissions.storage import UploadTooLarge
 from wg.api import router as wg_router
 
 api = NinjaAPI(
@@ -22,11 +22,12 @@ api = NinjaAPI(
 
 @api.exception_handler(ValidationError)
 def _invalid(request, exc):  # type: ignore[no-untyped-def]
-    if getattr(request, "upload_too_large", False):
-        # The upload handler dropped the file past the cap, so it looks "missing"; say why.
-        limit = settings.SUBMISSION_MAX_UPLOAD_BYTES
-        detail = f"The package is larger than the limit of {limit:,} bytes; nothing was stored."
-        return api.create_response(request, {"detail": detail}, status=413)
+    refusal = getattr(request, "upload_refused", None)
+    if refusal:
+        # The upload handler dropped the file (too large, over the quota, or not this caller's
+        # organisation), so it looks "missing"; say why.
+        status, detail = refusal
+        return api.create_response(request, {"detail": detail}, status=status)
     return api.create_response(request, {"detail": exc.errors}, status=422)
 
 
@@ -43,6 +44,11 @@ def _forbidden(request, exc):  # type: ignore[no-untyped-def]
 @api.exception_handler(InvalidTransition)
 def _conflict(request, exc):  # type: ignore[no-untyped-def]
     return api.create_response(request, {"detail": str(exc)}, status=409)
+
+
+@api.exception_handler(UploadTooLarge)
+def _too_large(request, exc):  # type: ignore[no-untyped-def]
+    return api.create_response(request, {"detail": str(exc)}, status=413)
 
 
 @api.exception_handler(DomainError)

@@ -7,6 +7,7 @@ and refuses to start without a secret key and allowed hosts.
 
 from __future__ import annotations
 
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -47,6 +48,8 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "ninja",  # serves the API docs' Swagger UI assets as static files (no CDN)
+    "axes",
     "core",
     "wg",
     "roadmap",
@@ -65,7 +68,10 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "core.middleware.NotFoundMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last, as django-axes requires: it turns a locked-out login into the lock-out page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -152,6 +158,33 @@ MEDIA_ROOT = VAR_DIR / "media"
 # check the embargo.
 SUBMISSIONS_ROOT = Path(env_str("SUBMISSIONS_ROOT", str(VAR_DIR / "submissions"))).resolve()
 
+# --- Log-in throttling (django-axes) ---------------------------------------------------------
+# After LOGIN_FAILURE_LIMIT wrong passwords for one user name from one address, that pair is
+# locked out for LOGIN_LOCKOUT_MINUTES (the page says until when); a right password during the
+# lock-out does not get in. Keyed on the pair so that nobody can lock a chair out from afar.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 5, minimum=1)
+AXES_COOLOFF_TIME = timedelta(minutes=env_int("LOGIN_LOCKOUT_MINUTES", 15, minimum=1))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+# Retrying during a lock-out does not extend it, so the time the page shows stays true.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+AXES_VERBOSE = False
+if env_bool("DJANGO_BEHIND_PROXY", False):
+
+    def _client_ip(request: object) -> str:
+        # The TLS-terminating proxy appends the address it saw; earlier entries are the
+        # client's own claims.
+        meta = getattr(request, "META", {})
+        forwarded = meta.get("HTTP_X_FORWARDED_FOR", "")
+        return forwarded.rsplit(",", 1)[-1].strip() or meta.get("REMOTE_ADDR", "")
+
+    AXES_CLIENT_IP_CALLABLE = _client_ip
+
 # --- Email -----------------------------------------------------------------------------------
 EMAIL_HOST = env_str("EMAIL_HOST", "-")
 if EMAIL_HOST == "-":
@@ -231,6 +264,7 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_ROUTES = {
     "submissions.requeue_stalled": {"queue": "control"},
+    "submissions.close_unsigned_objections": {"queue": "control"},
     "submissions.*": {"queue": "validate"},
     "publishing.*": {"queue": "publish"},
 }
@@ -265,6 +299,8 @@ if PRODUCTION:
 SUBMISSION_MAX_UPLOAD_BYTES = env_int("SUBMISSION_MAX_UPLOAD_BYTES", 2 * 1024**3, minimum=1024)
 SUBMISSION_MAX_FILES = env_int("SUBMISSION_MAX_FILES", 20_000, minimum=1)
 SUBMISSION_MAX_UNPACKED_BYTES = env_int("SUBMISSION_MAX_UNPACKED_BYTES", 4 * 1024**3, minimum=1)
+# What one organisation may keep in the store per round, all its versions together.
+SUBMISSION_QUOTA_BYTES = env_int("SUBMISSION_QUOTA_BYTES", 10 * 1024**3, minimum=1024)
 # How many tasks a version's benchmark folders are split into (about the validate workers'
 # total concurrency).
 VALIDATION_BATCHES = env_int("VALIDATION_BATCHES", 4, minimum=1)
@@ -353,6 +389,10 @@ CELERY_BEAT_SCHEDULE = {
     # often only makes them punctual.
     "roadmap-remind-voters": periodic("roadmap.remind_voters", 60, queue="control"),
     "roadmap-advance-rounds": periodic("roadmap.advance_rounds", 15 * 60, queue="control"),
+    # The rules close objections that nobody signs once objections are due.
+    "close-unsigned-objections": periodic(
+        "submissions.close_unsigned_objections", 300, queue="control"
+    ),
 }
 
 FILE_UPLOAD_HANDLERS = [

@@ -57,6 +57,7 @@ class _Child:
     delay: float = FIRST_DELAY
     last_exit: str = ""
     tail: deque = field(default_factory=lambda: deque(maxlen=20))
+    pump: threading.Thread | None = None
 
 
 def describe_exit(code: int) -> str:
@@ -132,6 +133,10 @@ class Supervisor:
         ran = now - child.started_at
         if ran >= STABLE_AFTER:
             child.delay = FIRST_DELAY
+        if child.pump is not None:
+            # The exit can be seen before the output thread has read the last lines; give it a
+            # moment (bounded: a grandchild may still hold the pipe open) so the reason is there.
+            child.pump.join(timeout=1.0)
         last = child.tail[-1].strip() if child.tail else "(no output)"
         child.last_exit = f"{describe_exit(code)} after {ran:.0f} s"
         child.state = "restarting"
@@ -159,7 +164,8 @@ class Supervisor:
             start_new_session=True,  # Ctrl-C reaches the supervisor only; it stops the children
         )
         child.state, child.started_at = "running", time.monotonic()
-        threading.Thread(target=self._pump, args=(child, child.process), daemon=True).start()
+        child.pump = threading.Thread(target=self._pump, args=(child, child.process), daemon=True)
+        child.pump.start()
         self.write_status()
 
     def _await_ready(self, child: _Child) -> None:

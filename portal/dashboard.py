@@ -11,9 +11,9 @@ from django.db.models import Count
 from roadmap.models import Round
 from submissions.models import DeadlineExtension, Objection, Submission, SubmissionVersion
 from submissions.models.review import ObjectionStatus
-from submissions.selectors import RoundOverview, round_overview
-from submissions.services.review import counting_version
-from submissions.services.windows import window_state
+from submissions.phases import window_state
+from submissions.policy import can_view_submission, counting_version
+from submissions.selectors import RoundOverview, round_for_submitter, round_overview
 from wg.models import (
     Announcement,
     JointSubmission,
@@ -22,7 +22,7 @@ from wg.models import (
     Organization,
     RoundRegistration,
 )
-from wg.permissions import can_manage_round, can_view_submission, is_member, powers
+from wg.permissions import can_manage_round, is_member, powers
 
 
 def current_round(*, now: datetime) -> Round | None:
@@ -158,8 +158,12 @@ class Landing:
 def landing_page(*, user: Any, now: datetime) -> Landing:
     """What a person finds after logging in: a submitter their round and their organisation's
     versions; a chair the round dashboard; a member what is open."""
-    round_ = current_round(now=now)
     p = powers(user)
+    # A submitter's round is the one they have something to do in (uploads open for them, or a
+    # fix allowed during review); otherwise the round in progress.
+    round_ = (
+        round_for_submitter(user=user, now=now) if p.submitter_org_ids else None
+    ) or current_round(now=now)
     overview = None
     if round_ is not None and p.submitter_org_ids:
         overview = round_overview(user=user, round=round_, now=now)

@@ -53,24 +53,52 @@ def electorate_for(
     return sorted({o.voting_organization for o in orgs}, key=lambda o: o.slug)
 
 
+def _acting_rows(vote: Vote, on: date | None, person: Person | None = None) -> Any:
+    """(person id, organisation id) for everyone who may act for an organisation in ``vote``:
+    the one definition behind both a person's ballot and the people a reminder goes to."""
+    if vote.electorate == ElectorateKind.MEMBERS:
+        voters = RoleAssignment.objects.current(on).filter(role__in=VOTING_ROLES)
+        rows = Membership.objects.current(on).filter(person__in=voters.values("person"))
+    else:
+        rows = _submitter_roles(vote.round, on)
+    if person is not None:
+        rows = rows.filter(person=person)
+    return rows.values_list("person_id", "organization_id")
+
+
 def acting_organizations(
     *, person: Person, vote: Vote, on: date | None = None
 ) -> list[Organization]:
     """The organisations ``person`` may vote for in ``vote`` (an affiliate stands for its top
     parent), restricted to the vote's electorate."""
-    if vote.electorate == ElectorateKind.MEMBERS:
-        holds = RoleAssignment.objects.current(on).filter(person=person, role__in=VOTING_ROLES)
-        if not holds.exists():
-            return []
-        orgs = Organization.objects.filter(
-            pk__in=Membership.objects.current(on).filter(person=person).values("organization")
-        )
-    else:
-        orgs = Organization.objects.filter(
-            pk__in=_submitter_roles(vote.round, on).filter(person=person).values("organization")
-        )
+    org_ids = {org_id for _, org_id in _acting_rows(vote, on, person)}
+    orgs = Organization.objects.filter(pk__in=org_ids)
     electors = set(vote.elector_rows.values_list("organization_id", flat=True))
     return [o for o in orgs.select_related("parent") if o.voting_organization.pk in electors]
+
+
+def ballot_holders(*, vote: Vote, on: date | None = None) -> dict[int, list[Person]]:
+    """The people who can cast each voting organisation's ballot in ``vote``, by the voting
+    organisation's id (every organisation of the electorate is a key, sorted by slug; the
+    people are sorted by name). The people of an affiliate are counted with its top parent,
+    as their ballots are."""
+    rows = list(_acting_rows(vote, on))
+    orgs = Organization.objects.filter(pk__in={o for _, o in rows}).select_related("parent")
+    top = {o.pk: o.voting_organization.pk for o in orgs}
+    electors = list(
+        vote.elector_rows.select_related("organization")
+        .order_by("organization__slug")
+        .values_list("organization_id", flat=True)
+    )
+    people = Person.objects.select_related("user").in_bulk({p for p, _ in rows})
+    holders: dict[int, list[Person]] = {org_id: [] for org_id in electors}
+    for person_id, org_id in sorted(set(rows)):
+        family = holders.get(top[org_id])
+        if family is not None and people[person_id] not in family:
+            family.append(people[person_id])
+    for family in holders.values():
+        family.sort(key=lambda p: (p.full_name, p.pk))
+    return holders
 
 
 def ballot_organization(

@@ -5,8 +5,13 @@ from django.contrib import admin, messages
 from submissions.models import (
     DeadlineExtension,
     Finding,
+    HyperparameterBorrowing,
     Objection,
+    ObjectionSigner,
     PublishedResult,
+    PublishedSystem,
+    ResultChange,
+    ReviewAssignment,
     Submission,
     SubmissionVersion,
     SubmissionWindow,
@@ -92,10 +97,48 @@ class FindingAdmin(ReadOnlyAdmin):
     )
 
 
+class SignerInline(admin.TabularInline):
+    model = ObjectionSigner
+    extra = 0
+    can_delete = False
+    fields = ("organization", "signed_by", "signed_at", "withdrawn_at")
+    readonly_fields = fields
+
+    def has_add_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+        return False
+
+
 @admin.register(Objection)
 class ObjectionAdmin(ReadOnlyAdmin):
     list_display = ("round", "filed_by", "against", "path", "fix_required", "status", "decided_at")
     list_filter = ("round", "status", "fix_required")
+    inlines = (SignerInline,)
+
+
+@admin.register(ReviewAssignment)
+class ReviewAssignmentAdmin(ReadOnlyAdmin):
+    list_display = ("round", "reviewer", "reviewee", "pool", "computed", "created_by")
+    list_filter = ("round", "pool", "computed")
+
+
+@admin.register(ResultChange)
+class ResultChangeAdmin(ReadOnlyAdmin):
+    list_display = ("round", "organization", "system", "benchmark", "kind", "requested_at",
+                    "cancelled_at")  # fmt: skip
+    list_filter = ("round", "kind")
+
+
+@admin.register(HyperparameterBorrowing)
+class HyperparameterBorrowingAdmin(ReadOnlyAdmin):
+    list_display = ("round", "organization", "benchmark", "borrowed_from", "declared_at")
+    list_filter = ("round",)
+
+
+@admin.register(PublishedSystem)
+class PublishedSystemAdmin(ReadOnlyAdmin):
+    list_display = ("round", "result_id", "organization", "system_name", "division", "category")
+    list_filter = ("round", "division", "category")
+    search_fields = ("organization__name", "system_name", "result_id")
 
 
 @admin.register(PublishedResult)

@@ -14,12 +14,14 @@ from django.utils import timezone
 from ninja import File, Router, Schema, Status
 from ninja.files import UploadedFile
 
+from core.errors import PermissionDenied
 from roadmap.models import Round
 from submissions import selectors
 from submissions.models import Objection, SubmissionVersion
-from submissions.services import intake, review
+from submissions.services import intake, publication, review
 from wg.api_auth import auth_optional, auth_required
 from wg.models import Organization
+from wg.permissions import can_manage_round
 
 router = Router(tags=["submissions"])
 
@@ -81,12 +83,31 @@ class ObjectionIn(Schema):
 class ObjectionOut(Schema):
     id: int
     filed_by: str
+    signed_by: list[str]
     against: str
     path: str
     text: str
     fix_required: bool
+    acknowledged: bool
     status: str
     decision: str
+
+
+class PublishIn(Schema):
+    confirm: str
+
+
+class PublicationOut(Schema):
+    round: str
+    published: bool
+    blockers: list[str]
+
+
+class AssignmentOut(Schema):
+    reviewer: str
+    reviewee: str
+    pool: str
+    computed: bool
 
 
 class DecisionIn(Schema):
@@ -138,10 +159,16 @@ def _objection_out(o: Objection) -> ObjectionOut:
     return ObjectionOut(
         id=o.pk,
         filed_by=o.filed_by.slug,
+        signed_by=[
+            s.organization.slug
+            for s in o.signers.select_related("organization")
+            if s.withdrawn_at is None
+        ],
         against=o.against.slug,
         path=o.path,
         text=o.text,
         fix_required=o.fix_required,
+        acknowledged=o.acknowledged_at is not None,
         status=o.status,
         decision=o.decision,
     )
@@ -161,7 +188,10 @@ def round_detail(request: HttpRequest, name: str) -> RoundOut:
 
 
 @router.post(
-    "/rounds/{name}/submissions/{org}/versions", response={201: VersionOut}, auth=auth_required
+    "/rounds/{name}/submissions/{org}/versions",
+    response={201: VersionOut},
+    auth=auth_required,
+    url_name="version-upload",
 )
 def version_upload(
     request: HttpRequest, name: str, org: str, package: UploadedFile = File(...)
@@ -186,7 +216,8 @@ def version_list(request: HttpRequest, name: str, org: str) -> list[dict]:
     submission = selectors.submission_get_for_user(
         user=request.user, round=round_, org_slug=org, now=timezone.now()
     )
-    return [_version_out(v) for v in submission.versions.select_related("submission__organization")]
+    versions = selectors.versions_for_user(user=request.user, submission=submission)
+    return [_version_out(v) for v in versions.select_related("submission__organization")]
 
 
 @router.get(
@@ -215,10 +246,10 @@ def version_detail(request: HttpRequest, name: str, org: str, number: int) -> di
 
 @router.get("/rounds/{name}/objections", response=list[ObjectionOut], auth=auth_required)
 def objection_list(request: HttpRequest, name: str) -> list[ObjectionOut]:
-    overview = selectors.round_overview(
+    overview = selectors.review_overview(
         user=request.user, round=selectors.round_get(name), now=timezone.now()
     )
-    return [_objection_out(o) for o in overview.objections]
+    return [_objection_out(view.objection) for view in overview.objections]
 
 
 @router.post("/rounds/{name}/objections", response={201: ObjectionOut}, auth=auth_required)
@@ -236,13 +267,54 @@ def objection_create(request: HttpRequest, name: str, payload: ObjectionIn) -> S
     return Status(201, _objection_out(objection))
 
 
+def _objection(name: str, pk: int) -> Objection:
+    return get_object_or_404(
+        Objection.objects.select_related("round__window"), pk=pk, round__name=name
+    )
+
+
+def _on_behalf(slug: str) -> Organization | None:
+    return get_object_or_404(Organization, slug=slug) if slug else None
+
+
+@router.post("/rounds/{name}/objections/{pk}/cosign", response=ObjectionOut, auth=auth_required)
+def objection_cosign(
+    request: HttpRequest, name: str, pk: int, organization: str = ""
+) -> ObjectionOut:
+    """Add a "by <org>" tag (``organization``: which of yours, when you submit for several)."""
+    objection = _objection(name, pk)
+    review.objection_cosign(
+        actor=request.user, objection=objection, on_behalf_of=_on_behalf(organization)
+    )
+    return _objection_out(objection)
+
+
+@router.post("/rounds/{name}/objections/{pk}/withdraw", response=ObjectionOut, auth=auth_required)
+def objection_withdraw(
+    request: HttpRequest, name: str, pk: int, organization: str = ""
+) -> ObjectionOut:
+    """Remove your organisation's "by <org>" tag."""
+    objection = review.objection_withdraw(
+        actor=request.user, objection=_objection(name, pk), on_behalf_of=_on_behalf(organization)
+    )
+    return _objection_out(objection)
+
+
+@router.post(
+    "/rounds/{name}/objections/{pk}/acknowledge", response=ObjectionOut, auth=auth_required
+)
+def objection_acknowledge(request: HttpRequest, name: str, pk: int) -> ObjectionOut:
+    return _objection_out(
+        review.objection_acknowledge(actor=request.user, objection=_objection(name, pk))
+    )
+
+
 @router.post("/rounds/{name}/objections/{pk}/decision", response=ObjectionOut, auth=auth_required)
 def objection_decide(request: HttpRequest, name: str, pk: int, payload: DecisionIn) -> ObjectionOut:
-    objection = get_object_or_404(Objection, pk=pk, round__name=name)
     return _objection_out(
         review.objection_decide(
             actor=request.user,
-            objection=objection,
+            objection=_objection(name, pk),
             status=payload.status,
             decision=payload.decision,
             fix_allowed=payload.fix_allowed,
@@ -250,9 +322,40 @@ def objection_decide(request: HttpRequest, name: str, pk: int, payload: Decision
     )
 
 
+@router.get("/rounds/{name}/assignments", response=list[AssignmentOut], auth=auth_required)
+def assignment_list(request: HttpRequest, name: str) -> list[AssignmentOut]:
+    overview = selectors.review_overview(
+        user=request.user, round=selectors.round_get(name), now=timezone.now()
+    )
+    return [
+        AssignmentOut(
+            reviewer=a.reviewer.slug, reviewee=a.reviewee.slug, pool=a.pool, computed=a.computed
+        )
+        for a in overview.assignments
+    ]
+
+
+@router.get("/rounds/{name}/publication", response=PublicationOut, auth=auth_required)
+def publication_state(request: HttpRequest, name: str) -> PublicationOut:
+    """What still stands in the way of publication (for the chairs)."""
+    round_ = selectors.round_get(name)
+    if not can_manage_round(request.user):
+        raise PermissionDenied("Only the working-group chairs publish a round.")
+    return PublicationOut(
+        round=round_.name,
+        published=round_.published_at is not None,
+        blockers=[]
+        if round_.published_at
+        else selectors.publication_blockers(round_, now=timezone.now()),
+    )
+
+
 @router.post("/rounds/{name}/publish", response={200: dict}, auth=auth_required)
-def round_publish(request: HttpRequest, name: str) -> dict:
-    count = review.round_publish(actor=request.user, round=selectors.round_get(name))
+def round_publish(request: HttpRequest, name: str, payload: PublishIn) -> dict:
+    """Publish the round; ``confirm`` repeats the round's name (it cannot be undone)."""
+    count = publication.round_publish(
+        actor=request.user, round=selectors.round_get(name), confirm=payload.confirm
+    )
     return {"round": name, "results": count}
 
 
@@ -261,10 +364,16 @@ def results(
     request: HttpRequest,
     name: str,
     division: str = "",
-    availability: str = "",
+    category: str = "",
     organization: str = "",
 ) -> dict:
+    """One row per system with the official tables' columns; ``category`` is available,
+    preview or research."""
     round_ = selectors.published_round_get(name)
     return selectors.results_document(
-        round=round_, division=division, availability=availability, organization=organization
+        round=round_,
+        base_url=request.build_absolute_uri("/").rstrip("/"),
+        division=division,
+        category=category,
+        organization=organization,
     )

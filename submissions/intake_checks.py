@@ -8,6 +8,9 @@ import re
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from submissions import paths
+from submissions.display import visible
+
 if TYPE_CHECKING:  # the local checker imports this module without Django
     from submissions.models import Submission
 
@@ -27,7 +30,7 @@ def find_org_folder(tree: Path) -> Path:
     for _depth in range(3):
         found = [p for p in level if _is_org_folder(p)]
         if len(found) > 1:
-            names = ", ".join(p.relative_to(tree).as_posix() for p in found)
+            names = ", ".join(visible(p.relative_to(tree).as_posix()) for p in found)
             raise IntakeRefusal(
                 f"The package holds several organisation folders ({names}); upload one at a time."
             )
@@ -44,30 +47,53 @@ def _norm(name: str) -> str:
     return re.sub(r"[^a-z0-9]", "", name.lower())
 
 
-def refuse_foreign_package(org_folder: Path, submission: Submission) -> None:
-    """Refuse a package of another organisation, or one whose benchmarks are not this round's."""
+def refuse_foreign_package(org_folder: Path, submission: Submission, *, tree: Path) -> None:
+    """Refuse a package of another organisation, or one whose benchmarks are not this round's.
+
+    ``tree`` is the unpacked archive: when the organisation folder is the archive root, its
+    name is the store's and says nothing about the package.
+    """
     org = submission.organization
     accepted = {_norm(org.name), _norm(org.slug)} | {_norm(a.name) for a in org.affiliates.all()}
-    named = org_folder.name if org_folder.parent != org_folder else ""
+    named = org_folder.name if org_folder != tree else ""
     claimed = _submitters(org_folder)
     if named and _norm(named) not in accepted and not (claimed and claimed <= accepted):
         raise IntakeRefusal(
-            f"This package is for '{named}' (its folder name), not for {org.name}. "
+            f"This package is for '{visible(named)}' (its folder name), not for {org.name}. "
             f"Name the top folder after your organisation."
         )
     if claimed and not claimed <= accepted:
         others = ", ".join(sorted(claimed - accepted))
         raise IntakeRefusal(f"systems/*.json name another submitter ({others}), not {org.name}.")
-    allowed = set(submission.round.benchmark_versions.values_list("benchmark__slug", flat=True))
-    results = org_folder / "results"
+    round_ = submission.round
+    allowed = set(round_.benchmark_versions.values_list("benchmark__slug", flat=True))
+    foreign = foreign_benchmarks(org_folder, allowed)
+    if foreign:
+        raise IntakeRefusal(
+            foreign_benchmark_message(*foreign[0], round_name=round_.name, ruleset=round_.ruleset,
+                                      allowed=allowed)
+        )  # fmt: skip
+
+
+def foreign_benchmarks(org_folder: Path, allowed: set[str]) -> list[tuple[str, str]]:
+    """The (system, benchmark) folders under results/ that are not benchmarks of the round."""
+    results = org_folder / paths.RESULTS
+    found = []
     for system in sorted(p for p in results.iterdir() if p.is_dir()):
         for bench in sorted(p for p in system.iterdir() if p.is_dir()):
             if bench.name not in allowed:
-                raise IntakeRefusal(
-                    f"results/{system.name}/{bench.name}: '{bench.name}' is not a benchmark of round "
-                    f"{submission.round.name} (ruleset {submission.round.ruleset}; its benchmarks are "
-                    f"{', '.join(sorted(allowed))}). Is this package for another round?"
-                )
+                found.append((system.name, bench.name))
+    return found
+
+
+def foreign_benchmark_message(
+    system: str, benchmark: str, *, round_name: str, ruleset: str, allowed: set[str]
+) -> str:
+    return (
+        f"{visible(paths.result_folder(system, benchmark))}: '{visible(benchmark)}' is not a "
+        f"benchmark of round {round_name} (ruleset {ruleset}; its benchmarks are "
+        f"{', '.join(sorted(allowed))}). Is this package for another round?"
+    )
 
 
 def _submitters(org_folder: Path) -> set[str]:

@@ -141,6 +141,17 @@ def objection_cosigned(*, objection: Objection, organization: Any) -> None:
     )
 
 
+def objection_acknowledged(*, objection: Objection) -> None:
+    """The organisation objected to acknowledged the problem: a fix is now allowed."""
+    _objection_message(
+        objection,
+        "acknowledged",
+        _submitters([objection.filed_by_id, objection.against_id]),
+        f"{objection.against.name} acknowledged the objection; it may upload a fix for what it "
+        "names.",
+    )
+
+
 def objection_decided(*, objection: Objection) -> None:
     """Upheld, dismissed or withdrawn: both organisations; a fix allowed is due by review's end."""
     status = objection.get_status_display().lower()

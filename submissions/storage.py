@@ -1,7 +1,8 @@
 """Where packages live on disk: a private store under SUBMISSIONS_ROOT, never served by URL.
 
-Archives are stored by content hash (an identical re-upload shares the bytes, and nothing is
-ever overwritten); each version is unpacked into a folder of its own.
+An upload is first spooled into ``incoming/``; only an accepted one moves into ``archives/``,
+stored by content hash (an identical re-upload shares the bytes, and nothing is ever
+overwritten). Each version is unpacked into a folder of its own.
 """
 
 from __future__ import annotations
@@ -38,16 +39,28 @@ class StoredArchive:
     path: Path
     sha256: str
     size: int
+    created: bool = False
+    """Whether this store put the bytes there (False: an identical archive was there)."""
+
+
+@dataclass(frozen=True)
+class SpooledUpload:
+    """An upload received into a private temporary file, not yet accepted into the store."""
+
+    path: Path
+    sha256: str
+    size: int
 
 
 class UploadTooLarge(UploadRefused):
     pass
 
 
-def store_upload(stream: BinaryIO, *, max_bytes: int) -> StoredArchive:
-    """Copy an upload into the store in chunks, hashing as it goes; refuse it past ``max_bytes``.
+def spool_upload(stream: BinaryIO, *, max_bytes: int, too_large: str = "") -> SpooledUpload:
+    """Copy an upload into a temporary file in chunks, hashing as it goes; refuse it past
+    ``max_bytes`` (saying ``too_large``, or the size limit). Nothing is left behind on failure.
 
-    Runs outside any database transaction (slow I/O). The temporary file is removed on failure.
+    Runs outside any database transaction (slow I/O).
     """
     incoming = root() / "incoming"
     incoming.mkdir(parents=True, exist_ok=True)
@@ -61,22 +74,38 @@ def store_upload(stream: BinaryIO, *, max_bytes: int) -> StoredArchive:
                 size += len(chunk)
                 if size > max_bytes:
                     raise UploadTooLarge(
-                        f"The package is larger than the limit of {max_bytes:,} bytes; nothing was stored."
+                        too_large
+                        or f"The package is larger than the limit of {max_bytes:,} bytes; "
+                        "nothing was stored."
                     )
                 digest.update(chunk)
                 out.write(chunk)
-        sha = digest.hexdigest()
-        final = archive_path(sha)
-        final.parent.mkdir(parents=True, exist_ok=True)
-        if final.exists():
-            tmp.unlink()
-        else:
-            os.replace(tmp, final)
-            final.chmod(0o440)
-        return StoredArchive(path=final, sha256=sha, size=size)
     except BaseException:
         tmp.unlink(missing_ok=True)
         raise
+    return SpooledUpload(path=tmp, sha256=digest.hexdigest(), size=size)
+
+
+def discard(spooled: SpooledUpload) -> None:
+    spooled.path.unlink(missing_ok=True)
+
+
+def keep(spooled: SpooledUpload) -> StoredArchive:
+    """Accept a spooled upload into the content-addressed store (a rename, no copy)."""
+    final = archive_path(spooled.sha256)
+    final.parent.mkdir(parents=True, exist_ok=True)
+    if final.exists():
+        discard(spooled)
+        return StoredArchive(path=final, sha256=spooled.sha256, size=spooled.size)
+    os.replace(spooled.path, final)
+    final.chmod(0o440)
+    return StoredArchive(path=final, sha256=spooled.sha256, size=spooled.size, created=True)
+
+
+def forget(stored: StoredArchive) -> None:
+    """Undo ``keep`` when the version that needed the archive was not recorded after all."""
+    if stored.created:
+        stored.path.unlink(missing_ok=True)
 
 
 def remove_tree(version_id: int) -> None:

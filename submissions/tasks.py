@@ -18,7 +18,7 @@ from celery.signals import worker_init
 from core.retry import INFRASTRUCTURE_ERRORS
 from core.work import Execution
 from submissions import checker, notifications
-from submissions.services import checking, processing, reaper
+from submissions.services import checking, processing, reaper, review
 
 _PIPELINE = {
     "bind": True,
@@ -108,6 +108,16 @@ def requeue_stalled_task() -> dict[str, int]:
 def send_submission_reminders_task() -> int:
     # Not retried: beat sends the next run in a few minutes, and each reminder is sent once.
     return notifications.windows_opened() + notifications.deadline_reminders()
+
+
+@shared_task(
+    name="submissions.close_unsigned_objections",
+    soft_time_limit=60,
+    time_limit=90,
+    ignore_result=True,
+)
+def close_unsigned_objections_task() -> int:
+    return review.objections_close_due()
 
 
 @worker_init.connect

@@ -131,9 +131,8 @@ def resource_visibility_q(user: Any) -> Q:
 
 
 # --- Submissions ------------------------------------------------------------------------------
-# Until a round is published, a submission is seen by its own organisation only; once the
-# deadline has passed, also by the round's other submitters (for review) and its chairs. These
-# functions read ``round.window`` and ``round.submissions`` through attributes only.
+# The roles that the submissions app builds its own policy on (``submissions.policy`` decides
+# who is a round's submitter and who sees what during review).
 
 
 def can_submit_for(user: Any, organization_id: int) -> bool:
@@ -150,42 +149,6 @@ def acts_for_organizations(user: Any) -> frozenset[int]:
     return affiliated | p.submitter_org_ids
 
 
-def can_review_round(user: Any, round_: Any, *, now: Any) -> bool:
-    """Once uploads are closed for everyone (deadline, grace and every extension over): chairs,
-    the round's review chairs, and the submitters of every organisation that submitted to the
-    round see all of the round's submissions."""
-    if not _uploads_closed(round_, now):
-        return False
-    p = powers(user)
-    if p.superuser or Role.CHAIR in p.roles or round_.name in p.review_rounds:
-        return True
-    return bool(acts_for_organizations(user) & _submitting_org_ids(round_))
-
-
-def can_view_submission(user: Any, submission: Any, *, now: Any) -> bool:
-    if powers(user).superuser or submission.organization_id in acts_for_organizations(user):
-        return True
-    return can_review_round(user, submission.round, now=now)
-
-
-def can_file_objection(user: Any, round_: Any, *, against_org_id: int, now: Any) -> bool:
-    """A submitter of an organisation that submitted to the round, against another one, during
-    the review period and before publication."""
-    window = getattr(round_, "window", None)
-    if window is None or round_.published_at is not None:
-        return False
-    if not (_uploads_closed(round_, now) and now <= window.review_ends_at):
-        return False
-    submitting = _submitting_org_ids(round_)
-    mine = powers(user).submitter_org_ids & submitting
-    return bool(mine - {against_org_id}) and against_org_id in submitting
-
-
-def can_decide_objection(user: Any, round_: Any) -> bool:
-    p = powers(user)
-    return p.superuser or Role.CHAIR in p.roles or round_.name in p.review_rounds
-
-
 def can_manage_round(user: Any) -> bool:
     """Open windows, grant extensions, publish: the working-group chairs."""
     return is_chair(user)
@@ -195,26 +158,6 @@ def can_rerun_validation(user: Any) -> bool:
     """Run again the validation of a version whose validation could not run: the chairs (on the
     versions they may see)."""
     return is_chair(user)
-
-
-def _uploads_closed(round_: Any, now: Any) -> bool:
-    # Nobody sees another organisation's package while anyone may still upload: an extension
-    # must not become a look at the competition.
-    window = getattr(round_, "window", None)
-    return window is not None and now > window.closes_for_all_at
-
-
-# Versions that went through validation (valid or not); an organisation whose only uploads
-# were refused at intake has not submitted and does not review the others.
-_VALIDATED = ("valid", "invalid")
-
-
-def _submitting_org_ids(round_: Any) -> set[int]:
-    return set(
-        round_.submissions.filter(versions__status__in=_VALIDATED).values_list(
-            "organization_id", flat=True
-        )
-    )
 
 
 # --- People, organisations, invitations, notifications ----------------------------------------

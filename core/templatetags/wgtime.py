@@ -20,3 +20,9 @@ def wg_clock(value: datetime) -> str:
         return ""
     local = to_wg_time(value)
     return f"{local:%H:%M} {local.tzname()}"
+
+
+@register.filter
+def wg_time_seconds(value: datetime) -> str:
+    """Like ``wg_time`` to the second, for deadlines and receipts."""
+    return format_wg_time(value, seconds=True) if value else ""

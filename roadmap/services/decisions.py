@@ -1,6 +1,7 @@
 """Recording decisions. Every outcome of a proposal is a ``Decision`` written in the same
 transaction as the proposal's move; decisions without a proposal (an exception granted in
-review, a schedule change) are recorded the same way."""
+review, a schedule change) are recorded the same way. A decision on a proposal is told to its
+watchers and person in charge through the outbox (``roadmap.notifications``)."""
 
 from __future__ import annotations
 
@@ -15,6 +16,7 @@ from django.utils import timezone
 from core.audit import audit_record
 from core.errors import DomainError, PermissionDenied
 from core.timezones import to_wg_time
+from roadmap import notifications
 from roadmap.lifecycle import DECISION, PROPOSAL
 from roadmap.models import (
     ConcernStatus,
@@ -109,6 +111,7 @@ def decision_record(
                 "vote": getattr(vote, "pk", None),
             },
         )
+        notifications.decision_recorded(decision=decision, actor=actor)
     return decision
 
 

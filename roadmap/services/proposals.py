@@ -1,5 +1,7 @@
 """Proposals: filing and editing, moving along their table, links, watchers, comments and
-blocking concerns. Outcomes (accepted, rejected, …) are recorded in ``services.decisions``."""
+blocking concerns. Outcomes (accepted, rejected, …) are recorded in ``services.decisions``.
+Moves, comments and concerns are told to the proposal's watchers and person in charge through
+the outbox (``roadmap.notifications``), in the same transaction."""
 
 from __future__ import annotations
 
@@ -13,6 +15,7 @@ from django.utils import timezone
 
 from core.audit import audit_record
 from core.errors import DomainError, NotFound, PermissionDenied
+from roadmap import notifications
 from roadmap.lifecycle import AUTHOR, CHAIR, CONCERN, PROPOSAL, PROPOSAL_EDITABLE, PROPOSAL_OPEN
 from roadmap.models import (
     Benchmark,
@@ -204,7 +207,7 @@ def proposal_transition(
                 raise DomainError("A call for objections closes at a time still to come.")
             _no_open_concerns(locked, "a call for objections can start")
             changes["objections_close_at"] = objections_close_at
-        move(
+        moved = move(
             lifecycle=PROPOSAL,
             obj=locked,
             target=to,
@@ -213,6 +216,7 @@ def proposal_transition(
             reason=reason,
             changes=changes,
         )
+        notifications.proposal_moved(proposal=locked, moved=moved, actor=actor, reason=reason)
     proposal.status = locked.status  # the caller's copy follows
     return locked
 
@@ -269,6 +273,7 @@ def comment_add(*, actor: Any, proposal: Proposal, body: str) -> Comment:
     with transaction.atomic():
         comment = Comment.objects.create(proposal=proposal, author=person_of(actor), body=body)
         audit_record(actor=actor, action="comment.create", obj=comment)
+        notifications.comment_added(comment=comment, actor=actor)
     return comment
 
 
@@ -291,6 +296,7 @@ def concern_raise(*, actor: Any, proposal: Proposal, title: str, body: str = "")
         audit_record(
             actor=actor, action="concern.raise", obj=concern, after={"title": concern.title}
         )
+        notifications.concern_changed(concern=concern, actor=actor)
     return concern
 
 
@@ -311,7 +317,7 @@ def concern_resolve(
         )
         if reopen and locked.proposal.status not in PROPOSAL_OPEN:
             raise DomainError("The proposal has been decided; open a new proposal instead.")
-        move(
+        moved = move(
             lifecycle=CONCERN,
             obj=locked,
             target=target,
@@ -324,4 +330,5 @@ def concern_resolve(
                 "resolution": "" if reopen else resolution.strip(),
             },
         )
+        notifications.concern_changed(concern=locked, actor=actor, event_id=moved.event.pk)
     return locked

@@ -1,8 +1,10 @@
 """Reminding the organisations that have not voted, a day and an hour before a vote closes.
 
 Which reminders are due is computed here and recorded as ``VoteReminder`` rows, unique per
-vote, organisation and kind, so a reminder is never sent twice however often beat runs. How a
-reminder reaches people is one function, :func:`deliver_vote_reminder`.
+vote, organisation and kind (the vote's page lists them); the messages go through the
+notification outbox (``roadmap.notifications.vote_reminded``) in the same transaction, to the
+people who can cast the organisation's ballot, with an event key per vote, organisation and
+kind. Either uniqueness alone keeps a reminder from going out twice however often beat runs.
 """
 
 from __future__ import annotations
@@ -10,14 +12,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from django.core.mail import send_mail
 from django.db import transaction
 from django.utils import timezone
 
-from core.timezones import format_wg_time
-from roadmap.electorate import VOTING_ROLES
-from roadmap.models import ElectorateKind, ReminderKind, Vote, VoteReminder, VoteStatus
-from wg.models import Membership, Organization, Person, Role, RoleAssignment
+from roadmap import notifications
+from roadmap.electorate import ballot_holders
+from roadmap.models import ReminderKind, Vote, VoteReminder, VoteStatus
+from wg.models import NotificationStatus, Person
 
 WINDOWS = {ReminderKind.DAY: timedelta(days=1), ReminderKind.HOUR: timedelta(hours=1)}
 
@@ -58,76 +59,40 @@ def vote_reminders_due(*, now: datetime | None = None) -> list[ReminderDue]:
 
 
 def vote_reminders_send(*, now: datetime | None = None) -> list[VoteReminder]:
-    """Record and deliver every due reminder (run by beat). Delivery happens after the row
-    is committed, so a reminder that was recorded is the one that goes out."""
+    """Record every due reminder and write its messages to the outbox (run by beat every
+    minute). The outbox sends them once this transaction commits, honouring each person's
+    choice for votes (immediately, in the daily digest, never). ``recipients`` keeps the
+    addresses a message was written for (not those who turned votes off)."""
     now = now or timezone.now()
+    holders: dict[int, dict[int, list[Person]]] = {}
     sent = []
-    for due in vote_reminders_due(now=now):
-        vote = Vote.objects.get(pk=due.vote_id)
-        organization = Organization.objects.get(pk=due.organization_id)
+    for item in vote_reminders_due(now=now):
         with transaction.atomic():
+            # The vote's row lock orders this against ballots and closing: an organisation
+            # that votes while beat runs is either counted as voted here, or reminded first.
+            vote = Vote.objects.select_for_update().get(pk=item.vote_id)
+            if (
+                vote.status != VoteStatus.OPEN
+                or vote.ballots.filter(voting_organization_id=item.organization_id).exists()
+            ):
+                continue
             reminder, created = VoteReminder.objects.get_or_create(
+                vote=vote, organization_id=item.organization_id, kind=item.kind,
+                defaults={"sent_at": now},
+            )  # fmt: skip
+            if not created:
+                continue  # another beat run reminded this organisation meanwhile
+            if vote.pk not in holders:
+                holders[vote.pk] = ballot_holders(vote=vote)
+            rows = notifications.vote_reminded(
                 vote=vote,
-                organization=organization,
-                kind=due.kind,
-                defaults={"sent_at": now, "recipients": voter_addresses(vote, organization)},
+                organization=reminder.organization,
+                kind=item.kind,
+                people=holders[vote.pk].get(item.organization_id, []),
             )
-            if created:
-                transaction.on_commit(lambda pk=reminder.pk: deliver_vote_reminder(pk))
-                sent.append(reminder)
+            reminder.recipients = sorted(
+                {n.email for n in rows if n.status != NotificationStatus.SKIPPED}
+            )
+            reminder.save(update_fields=["recipients"])
+            sent.append(reminder)
     return sent
-
-
-def voter_addresses(vote: Vote, organization: Organization) -> list[str]:
-    """Who can cast ``organization``'s ballot: its voting-role holders (or submitter
-    contacts, for a vote of the submitting organisations), affiliates included."""
-    org_ids = _family(organization)
-    if vote.electorate == ElectorateKind.MEMBERS:
-        voters = RoleAssignment.objects.current().filter(role__in=VOTING_ROLES).values("person")
-        people = Person.objects.filter(
-            pk__in=voters,
-            memberships__in=Membership.objects.current().filter(organization_id__in=org_ids),
-        )
-    else:
-        people = Person.objects.filter(
-            pk__in=RoleAssignment.objects.current()
-            .filter(role=Role.SUBMITTER, organization_id__in=org_ids)
-            .values("person")
-        )
-    addresses = []
-    for person in people.select_related("user").distinct().order_by("slug"):
-        address = person.primary_email or (person.user.email if person.user else "")
-        if address and address not in addresses:
-            addresses.append(address)
-    return addresses
-
-
-def _family(top: Organization) -> set[int]:
-    """``top`` and its affiliates, their affiliates, and so on."""
-    family, frontier = {top.pk}, {top.pk}
-    while frontier:
-        frontier = (
-            set(Organization.objects.filter(parent_id__in=frontier).values_list("pk", flat=True))
-            - family
-        )
-        family |= frontier
-    return family
-
-
-def deliver_vote_reminder(reminder_id: int) -> None:
-    """Send one reminder. The one place to point at the notification outbox."""
-    reminder = VoteReminder.objects.select_related("vote", "organization").get(pk=reminder_id)
-    if not reminder.recipients:
-        return
-    vote = reminder.vote
-    when = "in an hour" if reminder.kind == ReminderKind.HOUR else "in a day"
-    send_mail(
-        subject=f"[MLPerf Training WG] Vote closes {when}: {vote.question}",
-        message=(
-            f"{reminder.organization.name} has not voted yet on:\n\n  {vote.question}\n\n"
-            f"The vote closes {format_wg_time(vote.closes_at)}. One ballot per organisation; "
-            f"cast it on the vote's page: {vote.get_absolute_url()}\n"
-        ),
-        from_email=None,
-        recipient_list=reminder.recipients,
-    )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
@@ -9,6 +10,7 @@ from django.db import models
 
 from core.audit import audit_record
 from core.errors import InvalidTransition, PermissionDenied
+from core.models import AuditEvent
 from roadmap.lifecycle import AUTHOR, CHAIR, DIRECT, SYSTEM, Edge, Lifecycle
 from wg.permissions import is_chair
 
@@ -17,6 +19,15 @@ _WHO = {
     CHAIR: "a working-group chair",
     SYSTEM: "the service itself",
 }
+
+
+@dataclass(frozen=True)
+class Moved:
+    """The edge taken and its audit event (whose id names the move, e.g. in notifications)."""
+
+    edge: Edge
+    source: str
+    event: AuditEvent
 
 
 def capacities(actor: Any, *, author: bool = False) -> frozenset[str]:
@@ -41,7 +52,7 @@ def move(
     via: str = DIRECT,
     reason: str = "",
     changes: dict[str, Any] | None = None,
-) -> Edge:
+) -> Moved:
     """Move ``obj`` (which has a ``status``) to ``target`` along the table, or refuse.
 
     The update is conditional on the status the caller read, so two concurrent moves cannot
@@ -63,7 +74,7 @@ def move(
     for name, value in changes.items():
         setattr(obj, name, value)
     obj.status = target  # type: ignore[attr-defined]
-    audit_record(
+    event = audit_record(
         actor=actor,
         action=f"{obj._meta.model_name}.transition",
         obj=obj,
@@ -71,7 +82,7 @@ def move(
         after={"status": target, "action": edge.action, **_plain(changes)},
         reason=reason,
     )
-    return edge
+    return Moved(edge=edge, source=source, event=event)
 
 
 def _plain(values: dict[str, Any]) -> dict[str, Any]:

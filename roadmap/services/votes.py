@@ -1,7 +1,9 @@
 """Votes: opening one on a proposal, ballots, closing at the closing time, and concluding.
 
 Counting is the tally engine's (``roadmap.tally``), fed the ballots in the order they were cast,
-exactly as a recount from the vote's tally file would be.
+exactly as a recount from the vote's tally file would be. Opening, closing, concluding and
+cancelling a vote are told to its electorate through the outbox (``roadmap.notifications``), in
+the same transaction.
 """
 
 from __future__ import annotations
@@ -17,11 +19,13 @@ from django.utils import timezone
 from core.audit import audit_record
 from core.errors import DomainError, PermissionDenied
 from core.timezones import format_wg_time
+from roadmap import notifications
 from roadmap.electorate import ballot_organization, electorate_for
 from roadmap.lifecycle import PROPOSAL, VOTE, VOTE_LIFECYCLE
 from roadmap.models import (
     Ballot,
     ConcernStatus,
+    Decision,
     DecisionMethod,
     DecisionOutcome,
     ElectorateKind,
@@ -90,7 +94,7 @@ def vote_open(
         locked = Proposal.objects.select_for_update().get(pk=proposal.pk)
         if locked.concerns.filter(status=ConcernStatus.OPEN).exists():
             raise DomainError("Resolve the open concerns before the vote: they block acceptance.")
-        move(
+        moved = move(
             lifecycle=PROPOSAL,
             obj=locked,
             target=ProposalStatus.VOTING,
@@ -123,6 +127,10 @@ def vote_open(
                 "electorate": [o.slug for o in electors],
                 "quorum": str(quorum) if quorum is not None else None,
             },
+        )
+        notifications.vote_opened(vote=vote, actor=actor)
+        notifications.proposal_moved(
+            proposal=locked, moved=moved, actor=actor, url=vote.get_absolute_url()
         )
     return vote
 
@@ -219,6 +227,9 @@ def vote_close(*, actor: Any, vote: Vote, now: datetime | None = None) -> Vote:
             changes={"tally": result, "closed_at": now},
         )
         _after_count(actor, locked, result, now)
+        notifications.vote_closed(
+            vote=locked, decision=Decision.objects.filter(vote=locked).first()
+        )
     return locked
 
 
@@ -226,14 +237,17 @@ def _after_count(actor: Any, vote: Vote, result: dict[str, Any], now: datetime) 
     proposal = vote.proposal
     if result["status"] == "no_quorum" and proposal is not None:
         # Not decided: the proposal goes back to the discussion (the chairs may vote again).
-        move(
+        locked = Proposal.objects.select_for_update().get(pk=proposal.pk)
+        reason = f"Vote {vote.pk} did not reach its quorum."
+        moved = move(
             lifecycle=PROPOSAL,
-            obj=Proposal.objects.select_for_update().get(pk=proposal.pk),
+            obj=locked,
             target=ProposalStatus.IN_DISCUSSION,
             actor=actor,
             held=capacities(actor),
-            reason=f"Vote {vote.pk} did not reach its quorum.",
+            reason=reason,
         )
+        notifications.proposal_moved(proposal=locked, moved=moved, actor=actor, reason=reason)
         return
     if result["outcome"] is None:
         return  # a tie: the chairs record the tie-break
@@ -261,7 +275,7 @@ def _record(
     *,
     tie_break: str = "",
     note: str = "",
-) -> None:
+) -> Decision:
     counted = f"{result['counted']} of {len(result['voting_organizations'])} voting organisations"
     text = (
         f"{vote.get_method_display()} vote, closed {format_wg_time(vote.closes_at)}: "
@@ -269,7 +283,7 @@ def _record(
     )
     if note:
         text += f"\n\n{note}"
-    decision_record(
+    return decision_record(
         actor=actor,
         proposal=vote.proposal,
         round=vote.round,
@@ -313,7 +327,10 @@ def vote_conclude(
             result = _break_tie(locked, result, tie_break, outcome, seed)
         elif tie_break:
             raise DomainError("The vote was not tied.")
-        _record(actor, locked, result, now, tie_break=result.get("tie_break", ""), note=note)
+        decision = _record(
+            actor, locked, result, now, tie_break=result.get("tie_break", ""), note=note
+        )
+        notifications.vote_concluded(vote=locked, decision=decision, actor=actor)
     return locked
 
 
@@ -351,15 +368,18 @@ def vote_cancel(*, actor: Any, vote: Vote, reason: str) -> Vote:
             reason=reason,
             changes={"closed_at": timezone.now()},
         )
+        notifications.vote_cancelled(vote=locked, actor=actor, reason=reason)
         if locked.proposal_id is not None:
-            move(
+            proposal = Proposal.objects.select_for_update().get(pk=locked.proposal_id)
+            moved = move(
                 lifecycle=PROPOSAL,
-                obj=Proposal.objects.select_for_update().get(pk=locked.proposal_id),
+                obj=proposal,
                 target=ProposalStatus.IN_DISCUSSION,
                 actor=actor,
                 held=capacities(actor),
                 reason=reason,
             )
+            notifications.proposal_moved(proposal=proposal, moved=moved, actor=actor, reason=reason)
     return locked
 
 

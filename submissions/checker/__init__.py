@@ -21,8 +21,9 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from submissions.checker.benchmark_check import check_benchmark
+    from submissions.checker.engine import ENGINE, OFFICIAL_VERSION
     from submissions.checker.log_check import check_log
-    from submissions.checker.official import ENGINE, OFFICIAL_VERSION, SUPPORTED_RULESETS
+    from submissions.checker.official import SUPPORTED_RULESETS
     from submissions.checker.package_check import PackagePlan, check_package, plan_package
     from submissions.checker.reports import BenchmarkReport, Finding, LogResult, PackageReport
     from submissions.checker.system_desc import check_system_descriptions
@@ -30,8 +31,8 @@ if TYPE_CHECKING:
 _HOME = {
     "check_benchmark": "benchmark_check",
     "check_log": "log_check",
-    "ENGINE": "official",
-    "OFFICIAL_VERSION": "official",
+    "ENGINE": "engine",
+    "OFFICIAL_VERSION": "engine",
     "SUPPORTED_RULESETS": "official",
     "PackagePlan": "package_check",
     "check_package": "package_check",

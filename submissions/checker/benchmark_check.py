@@ -16,6 +16,7 @@ import os
 from collections.abc import Mapping
 from pathlib import Path
 
+from submissions import paths
 from submissions.checker.benchmark_findings import (
     count_finding,
     crash_finding,
@@ -40,7 +41,7 @@ from submissions.checker.rcp import RcpOutcome, evaluate_rcp
 from submissions.checker.reports import ERROR, WARNING, BenchmarkReport, Finding, LogResult
 from submissions.checker.scoring import benchmark_score, read_scaling_file
 from submissions.checker.seeds import check_seeds
-from submissions.checker.system_desc import read_division
+from submissions.checker.system_desc import read_division, summarizer_drops
 
 PARAMS_FILE = "package_checker_params"
 
@@ -95,12 +96,14 @@ def check_benchmark(
     require_ruleset(ruleset)
     system_folder = os.path.join(os.path.join(os.fspath(org_dir), "results"), system)
     folder = _Folder(
-        path=os.path.join(system_folder, benchmark), relpath=f"results/{system}/{benchmark}"
+        path=os.path.join(system_folder, benchmark), relpath=paths.result_folder(system, benchmark)
     )
     report = BenchmarkReport(system=system, benchmark=benchmark, path=folder.relpath)
 
     system_bypass = read_bypass(os.path.join(system_folder, PARAMS_FILE))
-    report.findings += params_findings(system_bypass, f"results/{system}/{PARAMS_FILE}")
+    report.findings += params_findings(
+        system_bypass, f"{paths.system_results_folder(system)}/{PARAMS_FILE}"
+    )
     division = read_division(org_dir, system)
     report.division = division.division
     if division.crash is not None:
@@ -137,7 +140,7 @@ def check_benchmark(
             rcp = evaluate_rcp(folder.path, readings, ruleset, rcp_bypass=bypass_rcp)
             report.rcp_message = rcp.message
             report.findings += rcp_findings(rcp, folder.relpath)
-    _score(report, folder, rcp)
+    _score(report, folder, rcp, org_dir)
     return _finish(report)
 
 
@@ -200,7 +203,7 @@ def _check_seeds(
     report.findings += seed_findings(outcome, report.logs, folder.relpath)
 
 
-def _score(report: BenchmarkReport, folder: _Folder, rcp: RcpOutcome | None) -> None:
+def _score(report: BenchmarkReport, folder: _Folder, rcp: RcpOutcome | None, org_dir: Path) -> None:
     """The scaling factor in scaling.json after the package checker ran, and the score.
 
     The summarizer reads scaling.json as it finds it; in the official workflow the package
@@ -213,6 +216,11 @@ def _score(report: BenchmarkReport, folder: _Folder, rcp: RcpOutcome | None) -> 
         report.scaling_factor = rcp.scaling_written if rcp.scaling_written is not None else 1.0
     present = os.path.isfile(os.path.join(folder.path, "scaling.json"))
     report.findings += scaling_finding(folder.relpath, present, uploaded, error, rcp)
+    dropped = summarizer_drops(org_dir, report.system)
+    if dropped is not None:
+        # No row in the official tables, so no score here either (not one with no division).
+        report.summarized = False
+        return
     if error is None or rewritten:
         report.score_minutes = benchmark_score(report.logs, report.benchmark, report.scaling_factor)
 

@@ -93,8 +93,38 @@ def run(
             _emit(_layout_error(ruleset, str(exc)), as_json, out)
             return 1
         package = check_package(org_dir, ruleset=ruleset, workers=max(1, workers))
-    _emit(package.to_json(), as_json, out)
-    return 0 if package.ok else 1
+        report = package.to_json()
+        refused = _foreign_benchmarks(org_dir, ruleset)
+    if refused:
+        # The service refuses such a package at intake; say so here too (the official package
+        # checker only skips the folder with a warning).
+        report["package_findings"] = refused + report["package_findings"]
+        report["ok"] = False
+    _emit(report, as_json, out)
+    return 0 if report["ok"] else 1
+
+
+def _foreign_benchmarks(org_dir: Path, ruleset: str) -> list[dict[str, Any]]:
+    from submissions import paths
+    from submissions.checker.official import allowed_benchmarks
+    from submissions.intake_checks import foreign_benchmark_message, foreign_benchmarks
+
+    allowed = set(allowed_benchmarks(ruleset))
+    round_name = "v" + ".".join(ruleset.split(".")[:2])
+    return [
+        {
+            "check": "layout",
+            "severity": "error",
+            "path": paths.result_folder(system, benchmark),
+            "line": None,
+            "message": foreign_benchmark_message(
+                system, benchmark, round_name=round_name, ruleset=ruleset, allowed=allowed
+            ),
+            "rule": "intake: benchmarks of the round",
+            "detail": "",
+        }
+        for system, benchmark in foreign_benchmarks(org_dir, allowed)
+    ]
 
 
 def _layout_error(ruleset: str, message: str) -> dict[str, Any]:

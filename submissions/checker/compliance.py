@@ -64,7 +64,7 @@ def _open_pinned_rules(file: str, *_args: Any, **_kwargs: Any) -> _PinnedRulesFi
 
 
 @functools.cache
-def _parsed_rules(path: str) -> Any:
+def parsed_rules(path: str) -> Any:
     # Same call as the official code; a missing file raises the same FileNotFoundError.
     # The parsed structure is shared: configured_checks only reads it.
     with open(path) as stream:
@@ -78,7 +78,7 @@ class _CachedRulesYaml:
     def load(stream: _PinnedRulesFile, Loader: type) -> Any:
         if not isinstance(stream, _PinnedRulesFile) or Loader is not yaml.BaseLoader:
             raise TypeError("rules may only be loaded through the pinned-rules guard")
-        return _parsed_rules(stream.path)
+        return parsed_rules(stream.path)
 
 
 @functools.lru_cache(maxsize=4096)

@@ -7,12 +7,13 @@ keeps the official text in ``detail``.
 
 from __future__ import annotations
 
+import functools
 import json
 import os
 import re
 from typing import Any
 
-from submissions.checker.compliance import PARSE_ERROR_MESSAGE, RawMessage
+from submissions.checker.compliance import PARSE_ERROR_MESSAGE, RawMessage, parsed_rules
 from submissions.checker.mllog_text import MllogText
 from submissions.checker.official import COMPLIANCE_ROOT
 from submissions.checker.reports import ERROR, Finding
@@ -130,24 +131,104 @@ def _summary(message: RawMessage, loglines: list[Any]) -> tuple[str, str, Any | 
 def compliance_findings(
     messages: list[RawMessage], text: MllogText, loglines: list[Any], relpath: str
 ) -> list[Finding]:
-    findings = []
+    """One finding per root cause, each with a file line.
+
+    A missing key makes the rules that wait for it fail on later lines ("'run_stop' fails the
+    rule s['run_started']" when run_start is missing); those follow-on failures are folded into
+    the finding about the missing key, which points at the first line that needed it. A
+    finding that is about the whole log (a missing key, an end-of-log rule) points at the last
+    MLLOG line, where the checker tested it.
+    """
+    summaries = []
     for message in messages:
         if message.text == PARSE_ERROR_MESSAGE:
             continue  # reported line by line by parse_findings
         sentence, rule_key, line = _summary(message, loglines)
+        summaries.append((message, sentence, rule_key, line))
+    missing = {
+        _missing_key(message.text): index
+        for index, (message, *_rest) in enumerate(summaries)
+        if _missing_key(message.text)
+    }
+    follow_ons: dict[int, list[tuple[RawMessage, Any]]] = {}
+    kept = []
+    for message, sentence, rule_key, line in summaries:
+        cause = _waits_for(message, missing)
+        if cause is not None:
+            follow_ons.setdefault(cause, []).append((message, line))
+        else:
+            kept.append((message, sentence, rule_key, line))
+    end_line = text.file_line(len(text.mllog_lines) - 1)
+    findings = []
+    for message, sentence, rule_key, line in kept:
+        index = missing.get(_missing_key(message.text) or "")
+        later = follow_ons.get(index, []) if index is not None else []
+        where = text.file_line(line.lineno) if line is not None else None
+        detail = message.text
+        if later:
+            lines = sorted(
+                n for _, ll in later if ll is not None and (n := text.file_line(ll.lineno))
+            )
+            where = lines[0] if lines else where
+            shown = ", ".join(map(str, lines[:5])) + (" …" if len(lines) > 5 else "")
+            sentence += f" Later lines fail because of it (line {shown})."
+            detail += "".join("\n\n" + m.text for m, _ in later)
+        elif where is None and end_line is not None:
+            where = end_line
+            sentence += " (Checked at the end of the log.)"
         config = message.config or "compliance_checker"
         findings.append(
             Finding(
                 check="compliance",
                 severity=message.severity,
                 path=relpath,
-                line=text.file_line(line.lineno) if line is not None else None,
+                line=where,
                 message=clean_text(sentence, 400),
                 rule=f"{config}: {rule_key}" if rule_key else config,
-                detail=clean_text(message.text),
+                detail=clean_text(detail),
             )
         )
     return findings
+
+
+_STATE_SET = re.compile(r"s\[['\"](\w+)['\"]\]\s*=\s*True")
+_STATE_READ = re.compile(r"s\[['\"](\w+)['\"]\]")
+
+
+def _missing_key(text: str) -> str | None:
+    for pattern in (_EXACTLY_ONE, _AT_LEAST_ONE):
+        if (m := pattern.match(text)) and m.groupdict().get("n") == "0":
+            return m["key"]
+    return None
+
+
+@functools.cache
+def _state_setters(config: str) -> dict[str, str]:
+    """Which key's rule sets each state flag (``s['run_started'] = True`` in run_start's
+    POST), read from the pinned rule file (parsed, never executed here)."""
+    path = os.path.realpath(os.path.join(COMPLIANCE_ROOT, config))
+    if not path.startswith(COMPLIANCE_ROOT + os.sep) or not os.path.isfile(path):
+        return {}
+    setters = {}
+    for record in parsed_rules(path) or []:
+        key = record.get("KEY") if isinstance(record, dict) else None
+        if isinstance(key, dict) and isinstance(key.get("POST"), str):
+            for flag in _STATE_SET.findall(key["POST"]):
+                setters[flag] = key.get("NAME", "")
+    return setters
+
+
+def _waits_for(message: RawMessage, missing: dict[str, int]) -> int | None:
+    """The index of the missing-key message that made this rule fail, if that is the cause."""
+    m = _CHECK_FAILED.match(message.text)
+    if m is None or not message.config:
+        return None
+    setters = _state_setters(message.config)
+    for flag in _STATE_READ.findall(m["test"]):
+        key = setters.get(flag)
+        if key in missing:
+            return missing[key]
+    return None
 
 
 def parse_findings(

@@ -10,7 +10,6 @@ callers in the same process see the unchanged behaviour.
 
 from __future__ import annotations
 
-import importlib.metadata
 import os
 import types
 from collections.abc import Callable
@@ -20,12 +19,9 @@ from mlperf_logging import benchmark_meta
 from mlperf_logging.compliance_checker import mlp_compliance
 from mlperf_logging.rcp_checker import rcp_checker
 
-USAGE = "training"
-OFFICIAL_VERSION = importlib.metadata.version("mlperf-logging")
+from submissions.checker.engine import ENGINE, OFFICIAL_VERSION  # noqa: F401 (re-exported)
 
-# Bump when LogResult's meaning changes, so cached results from an older build are not reused.
-_SCHEMA = 1
-ENGINE = f"mlperf-logging=={OFFICIAL_VERSION};schema={_SCHEMA}"
+USAGE = "training"
 
 COMPLIANCE_ROOT = os.path.realpath(os.path.dirname(mlp_compliance.__file__))
 _RCP_ROOT = os.path.realpath(os.path.dirname(rcp_checker.__file__))

@@ -18,6 +18,7 @@ from pathlib import Path
 
 from mlperf_logging.package_checker import package_checker
 
+from submissions import paths
 from submissions.checker.benchmark_check import check_benchmark
 from submissions.checker.benchmark_findings import crash_finding
 from submissions.checker.official import require_ruleset
@@ -58,7 +59,9 @@ def plan_package(org_dir: Path) -> PackagePlan:
             benchmark_folders = package_checker._get_sub_folders(system_folder)
         except Exception as exc:
             plan.findings.append(
-                crash_finding("layout", f"results/{system}", f"{type(exc).__name__}: {exc}")
+                crash_finding(
+                    "layout", paths.system_results_folder(system), f"{type(exc).__name__}: {exc}"
+                )
             )
             continue
         plan.units += [(system, os.path.basename(path)) for path in sorted(benchmark_folders)]

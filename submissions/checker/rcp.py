@@ -22,7 +22,7 @@ from mlperf_logging.rcp_checker import rcp_checker
 
 from submissions.checker.compliance import describe_exception
 from submissions.checker.mllog_text import FAST_RE, MllogText
-from submissions.checker.official import ENGINE, USAGE, SilentLogging, with_globals
+from submissions.checker.official import OFFICIAL_VERSION, USAGE, SilentLogging, with_globals
 from submissions.checker.ttest import SCIPY
 
 RcpReading = tuple[Any, Any, Any, Any]
@@ -120,7 +120,9 @@ def precomputed_points() -> dict[str, Any]:
         data = json.loads(POINTS_FILE.read_text())
     except (OSError, ValueError):
         return {}
-    return data["checkers"] if data.get("engine") == ENGINE else {}
+    # Keyed by the package's version only: the points are its data, whatever our own checker's
+    # schema (which keys the per-log cache) is.
+    return data["checkers"] if data.get("mlperf_logging") == OFFICIAL_VERSION else {}
 
 
 def checker_state(checker: _NoDiskRcpChecker) -> dict[str, Any]:

@@ -14,7 +14,7 @@ from typing import Any
 
 from submissions.checker.official import (
     _RCP_ROOT,
-    ENGINE,
+    OFFICIAL_VERSION,
     SUPPORTED_RULESETS,
     USAGE,
     allowed_benchmarks,
@@ -40,7 +40,7 @@ def compute() -> dict[str, Any]:
         except KeyError:
             continue  # the official checker cannot build it either (no run count)
         checkers[f"{USAGE}/{ruleset}/{benchmark}"] = checker_state(checker)
-    return {"engine": ENGINE, "checkers": checkers}
+    return {"mlperf_logging": OFFICIAL_VERSION, "checkers": checkers}
 
 
 def main() -> None:

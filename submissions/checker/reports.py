@@ -14,7 +14,7 @@ import math
 from dataclasses import asdict, dataclass, field, fields
 from typing import Any
 
-from submissions.checker.official import ENGINE
+from submissions.checker.engine import ENGINE
 
 ERROR = "error"
 WARNING = "warning"
@@ -130,6 +130,8 @@ class BenchmarkReport:
     """The system description's "division" value ("" when unreadable)."""
     skipped: bool = False
     """Not a benchmark of this ruleset: the package checker skips it with a warning."""
+    summarized: bool = True
+    """False when the result summarizer leaves the system out of the tables (no score)."""
     logs: list[LogResult] = field(default_factory=list)
     findings: list[Finding] = field(default_factory=list)
     crashed: bool = False
@@ -215,7 +217,7 @@ class PackageReport:
                     "score_minutes": _float_out(report.score_minutes),
                 }
                 for report in self.benchmarks
-                if not report.skipped
+                if not report.skipped and report.summarized
             ],
             "reused": self.reused,
         }

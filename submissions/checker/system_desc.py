@@ -12,8 +12,9 @@ from typing import Any
 from mlperf_logging.system_desc_checker import system_desc_checker
 
 from submissions.checker.compliance_messages import clean_text
+from submissions.checker.counts import COUNT_FIELDS, MAX_COUNT, read_count
 from submissions.checker.official import USAGE, require_ruleset, with_globals
-from submissions.checker.reports import ERROR, Finding
+from submissions.checker.reports import ERROR, WARNING, Finding
 
 _RULE = "system_desc_checker"
 
@@ -53,6 +54,38 @@ def check_system_descriptions(org_dir: Path, *, ruleset: str) -> list[Finding]:
             continue
         if not valid:
             findings.extend(_reason_finding(reason, relpath) for reason in recorder.reasons)
+        findings += count_findings(json_file, relpath)
+    return findings
+
+
+def count_findings(json_file: str, relpath: str) -> list[Finding]:
+    try:
+        with open(json_file, encoding="utf-8") as stream:
+            contents = json.load(stream)
+    except (OSError, ValueError):
+        return []  # the official check reports an unreadable file
+    if not isinstance(contents, dict):
+        return []
+    findings = []
+    for name, allow_zero in COUNT_FIELDS.items():
+        if name not in contents or read_count(contents[name], allow_zero=allow_zero) is not None:
+            continue
+        shown = json.dumps(contents[name], ensure_ascii=True)
+        shown = shown if len(shown) <= 40 else shown[:39] + "…"
+        findings.append(
+            Finding(
+                check="system-description",
+                severity=WARNING,
+                path=relpath,
+                line=None,
+                message=(
+                    f'Field "{name}" is {shown}; it must be a whole number from '
+                    f"{0 if allow_zero else 1} to {MAX_COUNT:,}. The results tables leave the "
+                    "count empty until it is fixed."
+                ),
+                rule=f"{_RULE}: {name}",
+            )
+        )
     return findings
 
 
@@ -123,3 +156,41 @@ def read_division(org_dir: Path, system: str) -> SystemDivision:
         return SystemDivision(False, "", f"{type(exc).__name__}: {exc}")
     division = contents["division"]
     return SystemDivision(closed, division if isinstance(division, str) else "")
+
+
+# The fields ``result_summarizer.summarize_results`` reads for a row; without one of them it
+# prints a FieldError and leaves the system out of the tables.
+SUMMARIZER_FIELDS = (
+    "division", "status", "submitter", "system_name", "host_processor_model_name",
+    "number_of_nodes", "host_processor_core_count", "host_processors_per_node",
+    "accelerator_model_name", "accelerators_per_node", "framework", "hw_notes", "sw_notes",
+)  # fmt: skip
+
+
+def summarizer_drops(org_dir: Path, system: str) -> str | None:
+    """Why the official result summarizer leaves this system out of the tables (no score for
+    any of its benchmarks), or None when it makes a row for it.
+
+    It skips a system whose description is missing or not JSON, or lacks a field of the table;
+    counts that are not whole numbers make it stop altogether, which we treat as leaving this
+    system out.
+    """
+    path = os.path.join(os.fspath(org_dir), "systems", f"{system}.json")
+    if not os.path.exists(path):
+        return f"systems/{system}.json is missing"
+    try:
+        with open(path) as stream:
+            contents = json.load(stream)
+    except (OSError, ValueError):
+        return f"systems/{system}.json is not JSON"
+    if not isinstance(contents, dict):
+        return f"systems/{system}.json is not a JSON object"
+    missing = [name for name in SUMMARIZER_FIELDS if name not in contents]
+    if missing:
+        return f'systems/{system}.json has no "{missing[0]}"'
+    for name in ("host_processors_per_node", "accelerators_per_node", "number_of_nodes"):
+        try:
+            int(contents[name])
+        except (TypeError, ValueError):
+            return f'"{name}" in systems/{system}.json is not a whole number'
+    return None

@@ -5,8 +5,17 @@ from submissions.models.intake import (
     SubmissionVersion,
     SubmissionWindow,
 )
-from submissions.models.results import PublishedResult
-from submissions.models.review import Objection
+from submissions.models.results import Category, PublishedResult, PublishedSystem
+from submissions.models.review import (
+    AssignmentPool,
+    HyperparameterBorrowing,
+    JointPartner,
+    Objection,
+    ObjectionSigner,
+    ResultChange,
+    ResultChangeKind,
+    ReviewAssignment,
+)
 from submissions.models.validation import (
     BenchmarkCheck,
     Finding,
@@ -17,12 +26,21 @@ from submissions.models.validation import (
 )
 
 __all__ = [
+    "AssignmentPool",
     "BenchmarkCheck",
+    "Category",
     "DeadlineExtension",
     "Finding",
+    "HyperparameterBorrowing",
+    "JointPartner",
     "LogCheckCache",
     "Objection",
+    "ObjectionSigner",
     "PublishedResult",
+    "PublishedSystem",
+    "ResultChange",
+    "ResultChangeKind",
+    "ReviewAssignment",
     "Score",
     "Submission",
     "SubmissionFile",

@@ -11,6 +11,11 @@ from django.urls import reverse
 from roadmap.models import Round
 from wg.models import Organization
 
+# The rules' review schedule counts from a Friday deadline: objections are due on the Friday of
+# review week 1, hyperparameter borrowing is declared by the Monday of week 3.
+OBJECTIONS_DUE_DAYS = 7
+HYPERPARAMETERS_DUE_DAYS = 17
+
 
 class SubmissionWindow(models.Model):
     """When a round accepts packages. Times are stored in UTC and shown in Pacific time; the
@@ -21,6 +26,16 @@ class SubmissionWindow(models.Model):
     deadline = models.DateTimeField()
     grace_minutes = models.PositiveIntegerField(default=60, help_text="The rules' grace period")
     review_ends_at = models.DateTimeField(help_text="End of the review period (objections, fixes)")
+    objections_due_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        help_text="The filing deadline for objections (by default a week after the deadline)",
+    )
+    hyperparameters_due_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        help_text="The deadline to declare hyperparameter borrowing (by default review week 3)",
+    )
 
     class Meta:
         constraints = [
@@ -41,6 +56,18 @@ class SubmissionWindow(models.Model):
     def closes_at(self) -> datetime:
         """The last moment an upload is accepted without an extension (deadline + grace)."""
         return self.deadline + timedelta(minutes=self.grace_minutes)
+
+    @property
+    def objections_close_at(self) -> datetime:
+        """The rules' "Objections due" (Friday of review week 1), within the review period."""
+        default = self.deadline + timedelta(days=OBJECTIONS_DUE_DAYS)
+        return min(self.objections_due_at or default, self.review_ends_at)
+
+    @property
+    def borrowing_closes_at(self) -> datetime:
+        """The rules' "Must declare all intended hyperparameter borrowing" (Monday of week 3)."""
+        default = self.deadline + timedelta(days=HYPERPARAMETERS_DUE_DAYS)
+        return min(self.hyperparameters_due_at or default, self.review_ends_at)
 
     @property
     def closes_for_all_at(self) -> datetime:
@@ -83,6 +110,13 @@ class Submission(models.Model):
         Organization, on_delete=models.PROTECT, related_name="submissions"
     )
     created_at = models.DateTimeField(auto_now_add=True)
+    partners = models.ManyToManyField(
+        Organization,
+        through="submissions.JointPartner",
+        related_name="joint_submissions",
+        blank=True,
+        help_text="Other organisations of a joint submission (reviewed as separate submitters)",
+    )
 
     class Meta:
         ordering = ["round", "organization__name"]

@@ -37,6 +37,14 @@ class CheckStatus(models.TextChoices):
 class BenchmarkCheck(models.Model):
     """One results/<system>/<benchmark> folder: the unit validated in parallel."""
 
+    TRANSITIONS: dict[str, frozenset[str]] = {
+        CheckStatus.PENDING: frozenset({CheckStatus.RUNNING}),
+        # Back to PENDING: a retry after the check raised or its worker was lost.
+        CheckStatus.RUNNING: frozenset({CheckStatus.DONE, CheckStatus.FAILED, CheckStatus.PENDING}),
+        CheckStatus.DONE: frozenset(),
+        CheckStatus.FAILED: frozenset(),
+    }
+
     report = models.ForeignKey(
         ValidationReport, on_delete=models.CASCADE, related_name="benchmark_checks"
     )

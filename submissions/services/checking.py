@@ -8,8 +8,9 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
+from core.errors import InvalidTransition
 from core.work import Execution, heartbeat
-from submissions import checker, storage
+from submissions import checker, paths, storage
 from submissions.models import BenchmarkCheck, LogCheckCache, SubmissionVersion
 from submissions.models.validation import CheckStatus
 from submissions.services.queueing import enqueue_checks, enqueue_finalize
@@ -17,6 +18,20 @@ from submissions.services.queueing import enqueue_checks, enqueue_finalize
 # A folder whose check dies this many times (a log that crashes the checker or exhausts the
 # worker's memory) fails the version instead of being retried forever.
 MAX_CHECK_ATTEMPTS = 3
+
+
+def _move_check(
+    check_id: int, current: str, to: str, *, claim: str | None = None, **fields: object
+) -> bool:
+    """Move a check from ``current`` to ``to`` through its lifecycle table, if nobody moved it
+    first (a conditional update: two workers never both claim or finish one check). With
+    ``claim``, only while that claim still holds it."""
+    if to not in BenchmarkCheck.TRANSITIONS[current]:
+        raise InvalidTransition(f"benchmark check {check_id}: cannot go from {current} to {to}")
+    rows = BenchmarkCheck.objects.filter(pk=check_id, status=current)
+    if claim is not None:
+        rows = rows.filter(claimed_by=claim)
+    return bool(rows.update(status=to, **fields))
 
 
 def benchmark_check_run(*, check_id: int, execution: Execution) -> None:
@@ -31,8 +46,10 @@ def benchmark_check_run(*, check_id: int, execution: Execution) -> None:
 def _claim_check(check_id: int, execution: Execution) -> bool:
     """Like ``_claim_unpacking``: a pending folder, or this task's own interrupted one."""
     now = timezone.now()
-    if BenchmarkCheck.objects.filter(pk=check_id, status=CheckStatus.PENDING).update(
-        status=CheckStatus.RUNNING,
+    if _move_check(
+        check_id,
+        CheckStatus.PENDING,
+        CheckStatus.RUNNING,
         claimed_at=now,
         heartbeat_at=now,
         claimed_by=execution.token,
@@ -64,10 +81,7 @@ def _check_folder(check_id: int, execution: Execution) -> None:
     check = BenchmarkCheck.objects.select_related("report__version").get(pk=check_id)
     report, version = check.report, check.report.version
     org_dir = storage.tree_path(version.pk) / version.org_folder
-    folder = (
-        "/".join(p for p in (version.org_folder, "results", check.system, check.benchmark) if p)
-        + "/"
-    )
+    folder = paths.result_folder(check.system, check.benchmark, org_folder=version.org_folder) + "/"
     shas = list(version.files.filter(path__startswith=folder).values_list("sha256", flat=True))
     cache = {
         row.sha256: checker.LogResult.from_dict(row.result)
@@ -92,10 +106,11 @@ def _check_folder(check_id: int, execution: Execution) -> None:
             ],
             ignore_conflicts=True,
         )
-        BenchmarkCheck.objects.filter(
-            pk=check.pk, status=CheckStatus.RUNNING, claimed_by=execution.token
-        ).update(
-            status=CheckStatus.DONE,
+        _move_check(
+            check.pk,
+            CheckStatus.RUNNING,
+            CheckStatus.DONE,
+            claim=execution.token,
             ok=result.ok,
             result=result.to_dict(),
             finished_at=timezone.now(),
@@ -115,20 +130,22 @@ def benchmark_check_mark_failed(
         if claimed_by is not None and check.claimed_by != claimed_by:
             return
         if check.attempts < MAX_CHECK_ATTEMPTS:
-            check.status, check.claimed_by, check.heartbeat_at = (
+            _move_check(
+                check_id,
+                CheckStatus.RUNNING,
                 CheckStatus.PENDING,
-                "",
-                timezone.now(),
+                claimed_by="",
+                heartbeat_at=timezone.now(),
             )
-            check.save(update_fields=["status", "claimed_by", "heartbeat_at"])
             transaction.on_commit(lambda: enqueue_checks([check_id]))
             return
-        check.status, check.error, check.finished_at = (
+        _move_check(
+            check_id,
+            CheckStatus.RUNNING,
             CheckStatus.FAILED,
-            error[:2000],
-            timezone.now(),
+            error=error[:2000],
+            finished_at=timezone.now(),
         )
-        check.save(update_fields=["status", "error", "finished_at"])
         report_id, version_id = check.report_id, check.report.version_id
         transaction.on_commit(lambda: _finalize_if_complete(report_id, version_id))
 

@@ -1,6 +1,7 @@
 """Importing a published round from a folder in the official results layout, so the service
-can show past rounds. Each organisation folder goes through the same intake and validation as
-an upload, then the round's results are published."""
+can show past rounds. Each organisation folder goes through the same intake (a version under
+the submission's lock) and validation as an upload, then the round is published through the
+same publication step as a chair's."""
 
 from __future__ import annotations
 
@@ -11,18 +12,15 @@ from pathlib import Path
 from typing import Any
 
 from django.db import transaction
-from django.db.models import Max
 from django.utils import timezone
 from django.utils.text import slugify
 
-from core.audit import audit_record
 from core.errors import DomainError
 from roadmap.models import Round
-from roadmap.services import rounds
 from submissions import storage
-from submissions.models import Submission, SubmissionVersion
-from submissions.services.processing import enqueue_processing
-from submissions.services.review import results_snapshot
+from submissions.models import SubmissionVersion
+from submissions.services.intake import version_create
+from submissions.services.publication import publish_locked
 from wg.models import Organization
 
 
@@ -57,18 +55,13 @@ def round_import_publish(
         locked = Round.objects.select_for_update().get(pk=round.pk)
         if locked.published_at is not None:
             raise DomainError(f"{round.name} is published already.")
-        count = results_snapshot(locked)
-        rounds.round_publish(actor=actor, round=locked, at=published_at or timezone.now())
-        audit_record(
+        return publish_locked(
+            locked,
             actor=actor,
+            now=published_at or timezone.now(),
             action="round.import",
-            obj=locked,
-            after={
-                "organizations": [v.submission.organization.name for v in versions],
-                "results": count,
-            },
+            extra={"organizations": [v.submission.organization.name for v in versions]},
         )
-    return count
 
 
 def _import_org(actor: Any, round_: Round, org_dir: Path) -> SubmissionVersion:
@@ -77,25 +70,18 @@ def _import_org(actor: Any, round_: Round, org_dir: Path) -> SubmissionVersion:
         with tarfile.open(archive, "w:gz") as tar:
             tar.add(org_dir, arcname=org_dir.name)
         with archive.open("rb") as stream:
-            stored = storage.store_upload(stream, max_bytes=2**40)
+            spooled = storage.spool_upload(stream, max_bytes=2**40)
     organization, _ = Organization.objects.get_or_create(
         name=org_dir.name, defaults={"slug": slugify(org_dir.name) or "org"}
     )
-    with transaction.atomic():
-        submission, _ = Submission.objects.get_or_create(round=round_, organization=organization)
-        number = (submission.versions.aggregate(n=Max("number"))["n"] or 0) + 1
-        version = SubmissionVersion.objects.create(
-            submission=submission,
-            number=number,
-            uploaded_by=actor,
-            received_at=timezone.now(),
-            original_name=f"{org_dir.name} (imported)",
-            archive_format="tar.gz",
-            size_bytes=stored.size,
-            sha256=stored.sha256,
-        )
-        audit_record(
-            actor=actor, action="submission.import", obj=version, after={"sha256": stored.sha256}
-        )
-        transaction.on_commit(lambda: enqueue_processing(version.pk))
-    return version
+    return version_create(
+        actor=actor,
+        round=round_,
+        organization=organization,
+        spooled=spooled,
+        original_name=f"{org_dir.name} (imported)",
+        archive_format="tar.gz",
+        received_at=timezone.now(),
+        action="submission.import",
+        enforce_quota=False,
+    )

@@ -34,6 +34,7 @@ from submissions.models import (
 )
 from submissions.models.intake import VersionStatus
 from submissions.models.validation import CheckStatus
+from submissions.results_columns import system_columns
 from submissions.services.queueing import enqueue_checks, enqueue_finalize, enqueue_processing
 from submissions.services.reporting import report_store
 from submissions.unpack import UnpackedFile, UnpackError, UnpackLimits, unpack_archive
@@ -80,7 +81,9 @@ def version_process(*, version_id: int, execution: Execution) -> None:
         try:
             files = unpack_archive(storage.archive_path(version.sha256), dest, limits=_limits())
             org_folder = find_org_folder(storage.tree_path(version.pk))
-            refuse_foreign_package(org_folder, version.submission)
+            refuse_foreign_package(
+                org_folder, version.submission, tree=storage.tree_path(version.pk)
+            )
         except (UnpackError, IntakeRefusal) as exc:
             storage.remove_tree(version.pk)
             with transaction.atomic():
@@ -188,6 +191,9 @@ def _system_descriptions(version: SubmissionVersion, org_folder: Path) -> list[S
             continue  # the validator reports it; the results table just lacks this system
         if not isinstance(content, dict):
             continue
+        # Counts that are not whole numbers in range stay empty (the system-description check
+        # warns about them): int("-8") would fail the version on a database constraint.
+        columns = system_columns(content, fallback_name=path.stem)
         rows.append(
             SystemDescription(
                 version=version,
@@ -197,27 +203,12 @@ def _system_descriptions(version: SubmissionVersion, org_folder: Path) -> list[S
                 availability=str(content.get("status", ""))[:100],
                 system_name=str(content.get("system_name", ""))[:300],
                 accelerator_model=str(content.get("accelerator_model_name", ""))[:200],
-                accelerators=_count(content),
-                nodes=_int(content.get("number_of_nodes")),
+                accelerators=columns.accelerators,
+                nodes=columns.number_of_nodes,
                 framework=str(content.get("framework", ""))[:300],
             )
         )
     return rows
-
-
-def _int(value: object) -> int | None:
-    try:
-        return int(str(value).strip())
-    except (TypeError, ValueError):
-        return None
-
-
-def _count(content: dict) -> int | None:
-    per_node, nodes = (
-        _int(content.get("accelerators_per_node")),
-        _int(content.get("number_of_nodes")),
-    )
-    return per_node * nodes if per_node is not None and nodes is not None else None
 
 
 def report_finalize(*, version_id: int) -> None:
@@ -256,6 +247,7 @@ def report_finalize(*, version_id: int) -> None:
                 VersionStatus.FAILED,
                 rejection=f"Validation could not run: {errors}"[:2000],
             )
+            _forget_tree_on_commit(version.pk)
             return
         report_store(report, package)
         _transition(version, VersionStatus.VALID if package.ok else VersionStatus.INVALID)
@@ -269,6 +261,13 @@ def version_mark_failed(*, version_id: int, error: str) -> None:
             _transition(
                 version, VersionStatus.FAILED, rejection=f"Validation could not run: {error}"[:2000]
             )
+            _forget_tree_on_commit(version.pk)
+
+
+def _forget_tree_on_commit(version_id: int) -> None:
+    # A version whose validation could not run keeps nothing unpacked: the archive is kept as
+    # received, and validating it again unpacks it afresh.
+    transaction.on_commit(lambda: storage.remove_tree(version_id))
 
 
 def version_revalidate(*, actor: object, version_id: int) -> None:

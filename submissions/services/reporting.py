@@ -40,7 +40,7 @@ def report_store(report: ValidationReport, package: checker.PackageReport) -> No
             run_minutes=[log.time_to_train_minutes for log in b.logs],
         )
         for b in package.benchmarks
-        if not b.skipped
+        if not b.skipped and b.summarized
     )
     logs = package.logs
     report.ok = package.ok

@@ -1,4 +1,10 @@
-"""Review: objections between organisations, decided by the chairs, and publication."""
+"""Objections during review, as the submission rules run them.
+
+An objection is filed by one organisation against another and may be co-signed by others
+("by <org>" tags). An objector removes its own tag; an objection without any tag at the filing
+deadline is closed. The owning submitter may acknowledge the problem and mark it
+``fix_required`` (then it may upload a fix); the review committee upholds or dismisses.
+"""
 
 from __future__ import annotations
 
@@ -10,14 +16,21 @@ from django.utils import timezone
 
 from core.audit import audit_record
 from core.errors import DomainError, InvalidTransition, PermissionDenied
+from core.timezones import format_wg_time
 from roadmap.models import Round
-from roadmap.services import rounds
-from submissions import notifications
-from submissions.models import Objection, PublishedResult, Score, Submission, SubmissionVersion
-from submissions.models.intake import VersionStatus
+from submissions import notifications, paths
+from submissions.models import Objection, ObjectionSigner
 from submissions.models.review import ObjectionStatus
+from submissions.policy import (
+    can_acknowledge_objection,
+    can_decide_objection,
+    can_file_objection,
+    cosigning_org_ids,
+    counting_version,
+    objecting_org_ids,
+    withdrawing_org_ids,
+)
 from wg.models import Organization
-from wg.permissions import can_decide_objection, can_file_objection, can_manage_round, powers
 
 
 def objection_file(
@@ -28,29 +41,36 @@ def objection_file(
     text: str,
     path: str = "",
     fix_required: bool = False,
+    on_behalf_of: Organization | None = None,
     now: datetime | None = None,
 ) -> Objection:
-    """File an objection of the actor's organisation against another one, during review."""
+    """File an objection of the actor's organisation against another one, until objections
+    are due; the filing organisation is its first signer."""
     now = now or timezone.now()
     if not can_file_objection(actor, round, against_org_id=against.pk, now=now):
         raise PermissionDenied(
-            "Objections are filed during the review period, by a submitter of an organisation that "
-            "submitted to the round, against another organisation that submitted."
+            "Objections are filed until objections are due, by a submitter of an organisation "
+            "that submitted to the round, against another organisation that submitted."
         )
     if not text.strip():
         raise DomainError("Say what is wrong: the objection text is empty.")
+    mine = objecting_org_ids(actor, round, against_org_id=against.pk)
+    filer = on_behalf_of.pk if on_behalf_of is not None else mine[0]
+    if filer not in mine:
+        raise PermissionDenied("You do not object on behalf of that organisation.")
     path = _target_path(round, against, path)
-    submitting = set(round.submissions.values_list("organization_id", flat=True))
-    mine = sorted((powers(actor).submitter_org_ids & submitting) - {against.pk})
     with transaction.atomic():
         objection = Objection.objects.create(
             round=round,
-            filed_by_id=mine[0],
+            filed_by_id=filer,
             against=against,
             author=actor,
             path=path,
             text=text.strip(),
             fix_required=fix_required,
+        )
+        ObjectionSigner.objects.create(
+            objection=objection, organization_id=filer, signed_by=actor, signed_at=now
         )
         audit_record(
             actor=actor,
@@ -79,20 +99,167 @@ def _target_path(round_: Round, against: Organization, path: str) -> str:
     version = counting_version(submission) if submission else None
     if version is None:
         raise DomainError(f"{against.name} has no valid submission to object to.")
-    prefix = f"{version.org_folder}/" if version.org_folder else ""
-    clean = clean.removeprefix(prefix)
-    files = [p.removeprefix(prefix) for p in version.files.values_list("path", flat=True)]
-    if not any(f == clean or f.startswith(clean + "/") for f in files):
+    clean = paths.relative_to_org(clean, version.org_folder)
+    files = [
+        paths.relative_to_org(p, version.org_folder)
+        for p in version.files.values_list("path", flat=True)
+    ]
+    if not any(paths.is_in(f, clean) for f in files):
         raise DomainError(f"'{clean}' is not a file or folder of {against.name}'s submission.")
     return clean[:1024]
+
+
+def objection_cosign(
+    *,
+    actor: Any,
+    objection: Objection,
+    on_behalf_of: Organization | None = None,
+    now: datetime | None = None,
+) -> ObjectionSigner:
+    """Add the actor's organisation as a "by <org>" signer, until objections are due."""
+    now = now or timezone.now()
+    allowed = cosigning_org_ids(actor, objection, now=now)
+    org_id = on_behalf_of.pk if on_behalf_of is not None else (allowed[0] if allowed else None)
+    if org_id is None or org_id not in allowed:
+        raise PermissionDenied(
+            "An open objection is co-signed until objections are due, by a submitter of another "
+            "organisation of the round that does not sign it yet."
+        )
+    with transaction.atomic():
+        signer, created = ObjectionSigner.objects.select_for_update().get_or_create(
+            objection=objection,
+            organization_id=org_id,
+            defaults={"signed_by": actor, "signed_at": now},
+        )
+        if not created:
+            signer.withdrawn_at, signer.signed_by, signer.signed_at = None, actor, now
+            signer.save(update_fields=["withdrawn_at", "signed_by", "signed_at"])
+        audit_record(
+            actor=actor,
+            action="objection.cosign",
+            obj=objection,
+            after={"by": signer.organization.slug},
+        )
+        notifications.objection_cosigned(objection=objection, organization=signer.organization)
+    return signer
+
+
+def objection_withdraw(
+    *,
+    actor: Any,
+    objection: Objection,
+    on_behalf_of: Organization | None = None,
+    now: datetime | None = None,
+) -> Objection:
+    """Remove the actor's organisation's "by <org>" tag. Once the filing deadline has passed,
+    an objection left without any signer is closed at once."""
+    now = now or timezone.now()
+    mine = withdrawing_org_ids(actor, objection)
+    org_id = on_behalf_of.pk if on_behalf_of is not None else (mine[0] if mine else None)
+    if org_id is None or org_id not in mine:
+        if objection.status != ObjectionStatus.OPEN:
+            raise InvalidTransition(
+                f"This objection is {objection.get_status_display().lower()} already."
+            )
+        raise PermissionDenied("Only an objecting organisation removes its own signature.")
+    with transaction.atomic():
+        ObjectionSigner.objects.filter(
+            objection=objection, organization_id=org_id, withdrawn_at__isnull=True
+        ).update(withdrawn_at=now)
+        audit_record(
+            actor=actor,
+            action="objection.unsign",
+            obj=objection,
+            before={"by": org_id},
+        )
+        objections_close_unsigned(round=objection.round, now=now)
+    objection.refresh_from_db()
+    return objection
+
+
+def objections_close_unsigned(*, round: Round, now: datetime | None = None) -> int:
+    """Close the open objections that no organisation signs once objections are due (the
+    rules: "All objections with no by <org> tags at the end of the filing deadline will be
+    closed"). Idempotent; the periodic task and publication call it. Returns how many closed."""
+    now = now or timezone.now()
+    window = getattr(round, "window", None)
+    if window is None or now <= window.objections_close_at:
+        return 0
+    unsigned = (
+        Objection.objects.filter(round=round, status=ObjectionStatus.OPEN)
+        .exclude(signers__withdrawn_at__isnull=True)
+        .values_list("pk", flat=True)
+    )
+    closed = 0
+    for pk in list(unsigned):
+        with transaction.atomic():
+            current = Objection.objects.select_for_update().get(pk=pk)
+            if current.status != ObjectionStatus.OPEN or current.signers.filter(
+                withdrawn_at__isnull=True
+            ):
+                continue
+            _apply(
+                current,
+                ObjectionStatus.WITHDRAWN,
+                actor=None,
+                decision=(
+                    "Closed: no organisation signed it when objections were due "
+                    f"({format_wg_time(window.objections_close_at, seconds=True)})."
+                ),
+                fix_required=current.fix_required,
+                now=now,
+            )
+            closed += 1
+    return closed
+
+
+def objections_close_due(*, now: datetime | None = None) -> int:
+    """The periodic sweep: close unsigned objections of every unpublished round whose filing
+    deadline has passed. Returns how many were closed."""
+    now = now or timezone.now()
+    rounds = Round.objects.filter(
+        published_at__isnull=True,
+        window__isnull=False,
+        objections__status=ObjectionStatus.OPEN,
+    ).distinct()
+    return sum(objections_close_unsigned(round=r, now=now) for r in rounds.select_related("window"))
+
+
+def objection_acknowledge(
+    *, actor: Any, objection: Objection, now: datetime | None = None
+) -> Objection:
+    """The owning submitter acknowledges the problem: the objection gets ``fix_required`` and
+    the organisation may upload a fix for what it names. It stays open for the objectors to
+    withdraw once satisfied, or for the committee to decide."""
+    now = now or timezone.now()
+    if not can_acknowledge_objection(actor, objection, now=now):
+        raise PermissionDenied(
+            "Only a submitter of the organisation objected to acknowledges an open objection, "
+            "during the review."
+        )
+    with transaction.atomic():
+        updated = Objection.objects.filter(
+            pk=objection.pk, status=ObjectionStatus.OPEN, acknowledged_at__isnull=True
+        ).update(acknowledged_at=now, acknowledged_by=actor, fix_required=True)
+        if not updated:
+            raise InvalidTransition("This objection was acknowledged or decided meanwhile.")
+        audit_record(
+            actor=actor,
+            action="objection.acknowledge",
+            obj=objection,
+            after={"fix_required": True},
+        )
+        objection.refresh_from_db()
+        notifications.objection_acknowledged(objection=objection)
+    return objection
 
 
 def objection_decide(
     *, actor: Any, objection: Objection, status: str, decision: str, fix_allowed: bool | None = None
 ) -> Objection:
     """Uphold or dismiss an open objection, with the decision recorded. When upholding, the
-    chair decides whether the organisation may upload a fix (``fix_allowed``; by default what
-    the objecting organisation asked for)."""
+    committee decides whether the organisation may upload a fix (``fix_allowed``; by default
+    what the objection asked for or the owner acknowledged)."""
     if not can_decide_objection(actor, objection.round):
         raise PermissionDenied("Only the chairs and the round's review chairs decide objections.")
     if status not in (ObjectionStatus.UPHELD, ObjectionStatus.DISMISSED):
@@ -100,155 +267,38 @@ def objection_decide(
     if not decision.strip():
         raise DomainError("Record the decision: the text is empty.")
     fix = objection.fix_required if fix_allowed is None else fix_allowed
-    return _move(
-        objection,
-        status,
-        actor=actor,
-        decision=decision.strip(),
-        fix_required=fix and status == ObjectionStatus.UPHELD,
-    )
-
-
-def objection_withdraw(*, actor: Any, objection: Objection) -> Objection:
-    if objection.filed_by_id not in powers(actor).submitter_org_ids:
-        raise PermissionDenied("Only the objecting organisation withdraws its objection.")
-    return _move(
-        objection,
-        ObjectionStatus.WITHDRAWN,
-        actor=actor,
-        decision="",
-        fix_required=objection.fix_required,
-    )
-
-
-def _move(
-    objection: Objection, to: str, *, actor: Any, decision: str, fix_required: bool
-) -> Objection:
     with transaction.atomic():
         current = Objection.objects.select_for_update().get(pk=objection.pk)
-        if to not in Objection.TRANSITIONS[current.status]:
-            raise InvalidTransition(
-                f"This objection is {current.get_status_display().lower()} already."
-            )
-        before = current.status
-        current.status, current.decision, current.fix_required = to, decision, fix_required
-        current.decided_by, current.decided_at = actor, timezone.now()
-        current.save(
-            update_fields=["status", "decision", "fix_required", "decided_by", "decided_at"]
-        )
-        audit_record(
+        return _apply(
+            current,
+            status,
             actor=actor,
-            action=f"objection.{to}",
-            obj=current,
-            before={"status": before},
-            after={"status": to},
-            reason=decision,
+            decision=decision.strip(),
+            fix_required=fix and status == ObjectionStatus.UPHELD,
+            now=timezone.now(),
         )
-        notifications.objection_decided(objection=current)
+
+
+def _apply(
+    current: Objection, to: str, *, actor: Any, decision: str, fix_required: bool, now: datetime
+) -> Objection:
+    """One transition of a locked objection, through the lifecycle table, with its event."""
+    if to not in Objection.TRANSITIONS[current.status]:
+        raise InvalidTransition(
+            f"This objection is {current.get_status_display().lower()} already."
+        )
+    before = current.status
+    current.status, current.decision, current.fix_required = to, decision, fix_required
+    current.decided_by = actor if getattr(actor, "is_authenticated", False) else None
+    current.decided_at = now
+    current.save(update_fields=["status", "decision", "fix_required", "decided_by", "decided_at"])
+    audit_record(
+        actor=actor,
+        action=f"objection.{to}",
+        obj=current,
+        before={"status": before},
+        after={"status": to, "fix_required": fix_required},
+        reason=decision,
+    )
+    notifications.objection_decided(objection=current)
     return current
-
-
-def counting_version(submission: Submission) -> SubmissionVersion | None:
-    """The version that counts: the latest valid one uploaded in the window. Review fixes
-    replace only the results that upheld objections allowed them to fix."""
-    return (
-        submission.versions.filter(status=VersionStatus.VALID, during_review=False)
-        .order_by("-number")
-        .first()
-    )
-
-
-def _names_result(path: str, system: str, benchmark: str) -> bool:
-    folder = f"results/{system}/{benchmark}"
-    return path in ("", f"results/{system}", f"systems/{system}.json", folder) or path.startswith(
-        folder + "/"
-    )
-
-
-def _accepted_scores(
-    submission: Submission, upheld: list[Objection]
-) -> list[tuple[SubmissionVersion, Score]]:
-    """Each result of the counting version, unless an upheld objection removed it; a result
-    removed only by objections that allowed a fix comes from the latest valid fix uploaded
-    after the last of those decisions, if there is one."""
-    version = counting_version(submission)
-    if version is None:
-        return []
-    fixes = list(
-        submission.versions.filter(status=VersionStatus.VALID, during_review=True).order_by(
-            "-number"
-        )
-    )
-    accepted = []
-    for score in version.scores.exclude(score_minutes=None):
-        blocking = [o for o in upheld if _names_result(o.path, score.system, score.benchmark)]
-        if not blocking:
-            accepted.append((version, score))
-            continue
-        if not all(o.fix_required for o in blocking):
-            continue
-        decided = max(o.decided_at for o in blocking)
-        for fix in fixes:
-            fixed = (
-                fix.scores.filter(system=score.system, benchmark=score.benchmark)
-                .exclude(score_minutes=None)
-                .first()
-            )
-            if fix.received_at > decided and fixed is not None:
-                accepted.append((fix, fixed))
-                break
-    return accepted
-
-
-def round_publish(*, actor: Any, round: Round, now: datetime | None = None) -> int:
-    """Lift the embargo: snapshot the accepted results and mark the round published.
-
-    Refused while uploads are open or objections are undecided. Returns the number of results.
-    """
-    if not can_manage_round(actor):
-        raise PermissionDenied("Only the working-group chairs publish a round.")
-    now = now or timezone.now()
-    with transaction.atomic():
-        locked = Round.objects.select_for_update().get(pk=round.pk)
-        if locked.published_at is not None:
-            raise InvalidTransition(
-                f"{round.name} was published on {locked.published_at:%Y-%m-%d}."
-            )
-        window = getattr(locked, "window", None)
-        if window is None or now <= window.closes_for_all_at:
-            raise DomainError("A round is published after its submission window has closed.")
-        if locked.objections.filter(status=ObjectionStatus.OPEN).exists():
-            raise DomainError("Decide every open objection before publishing.")
-        count = results_snapshot(locked)
-        rounds.round_publish(actor=actor, round=locked, at=now)
-        audit_record(actor=actor, action="round.publish", obj=locked, after={"results": count})
-        notifications.round_published(round=locked)
-    return count
-
-
-def results_snapshot(round_: Round) -> int:
-    """Write the PublishedResult rows of a round (the caller holds the round's row lock)."""
-    upheld = list(round_.objections.filter(status=ObjectionStatus.UPHELD))
-    rows = []
-    for submission in round_.submissions.select_related("organization"):
-        against = [o for o in upheld if o.against_id == submission.organization_id]
-        for version, score in _accepted_scores(submission, against):
-            desc = version.systems.filter(name=score.system).first()
-            rows.append(
-                PublishedResult(
-                    round=round_,
-                    organization=submission.organization,
-                    version=version,
-                    system=score.system,
-                    system_name=desc.system_name if desc else score.system,
-                    division=score.division,
-                    availability=desc.availability if desc else "",
-                    accelerator_model=desc.accelerator_model if desc else "",
-                    accelerators=desc.accelerators if desc else None,
-                    benchmark=score.benchmark,
-                    score_minutes=score.score_minutes,
-                    scaling_factor=score.scaling_factor,
-                )
-            )
-    PublishedResult.objects.bulk_create(rows)
-    return len(rows)

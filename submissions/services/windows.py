@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import enum
-from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -20,51 +18,6 @@ from wg.models import Organization
 from wg.permissions import can_manage_round
 
 
-class Phase(enum.StrEnum):
-    NOT_OPEN = "not_open"
-    OPEN = "open"
-    GRACE = "grace"  # after the deadline, within the rules' grace period
-    EXTENDED = "extended"  # after the grace period, within this organisation's extension
-    REVIEW = "review"
-    CLOSED = "closed"
-
-
-@dataclass(frozen=True)
-class WindowState:
-    phase: Phase
-    closes_at: datetime  # the last moment this organisation may upload
-    extension: DeadlineExtension | None
-
-    @property
-    def accepts_uploads(self) -> bool:
-        return self.phase in (Phase.OPEN, Phase.GRACE, Phase.EXTENDED)
-
-
-def window_state(
-    window: SubmissionWindow, *, organization_id: int | None, now: datetime
-) -> WindowState:
-    """Where the round is for one organisation, by the server's clock."""
-    extension = None
-    if organization_id is not None:
-        extension = next(
-            (e for e in window.extensions.all() if e.organization_id == organization_id), None
-        )
-    closes_at = max(window.closes_at, extension.until) if extension else window.closes_at
-    if now < window.opens_at:
-        phase = Phase.NOT_OPEN
-    elif now <= window.deadline:
-        phase = Phase.OPEN
-    elif now <= window.closes_at:
-        phase = Phase.GRACE
-    elif now <= closes_at:
-        phase = Phase.EXTENDED
-    elif now <= window.review_ends_at:
-        phase = Phase.REVIEW
-    else:
-        phase = Phase.CLOSED
-    return WindowState(phase=phase, closes_at=closes_at, extension=extension)
-
-
 def window_save(
     *,
     actor: Any,
@@ -73,12 +26,27 @@ def window_save(
     deadline: datetime,
     review_ends_at: datetime,
     grace_minutes: int = 60,
+    objections_due_at: datetime | None = None,
+    hyperparameters_due_at: datetime | None = None,
 ) -> SubmissionWindow:
-    """Open (or re-plan) a round's submission window. Chairs only."""
+    """Open (or re-plan) a round's submission window and its review dates. Chairs only.
+
+    Without ``objections_due_at`` / ``hyperparameters_due_at`` the rules' schedule applies
+    (review week 1 Friday, week 3 Monday, counted from the deadline).
+    """
     if not can_manage_round(actor):
         raise PermissionDenied("Only the working-group chairs plan submission windows.")
     if not opens_at < deadline < review_ends_at:
         raise DomainError("The window must open before the deadline, and review must end after it.")
+    for label, moment in (
+        ("Objections", objections_due_at),
+        ("Hyperparameter borrowing", hyperparameters_due_at),
+    ):
+        if moment is not None and not deadline < moment <= review_ends_at:
+            raise DomainError(
+                f"{label} must be due after the deadline and by the end of the review "
+                f"({format_wg_time(review_ends_at, seconds=True)})."
+            )
     with transaction.atomic():
         current = SubmissionWindow.objects.select_for_update().filter(round=round).first()
         if current is not None:
@@ -93,6 +61,8 @@ def window_save(
                 "deadline": deadline,
                 "review_ends_at": review_ends_at,
                 "grace_minutes": grace_minutes,
+                "objections_due_at": objections_due_at,
+                "hyperparameters_due_at": hyperparameters_due_at,
             },
         )
     return window  # type: ignore[return-value]

@@ -8,3 +8,8 @@ register = template.Library()
 @register.filter
 def get_item(mapping: dict[str, Any], key: str) -> Any:
     return mapping.get(key)
+
+
+@register.filter
+def basename(path: str) -> str:
+    return path.rsplit("/", 1)[-1]

@@ -61,6 +61,12 @@ def _is_control(char: str) -> bool:
     return unicodedata.category(char) in ("Cc", "Zl", "Zp") or char in _BIDI_CONTROLS
 
 
+def _is_invisible(char: str) -> bool:
+    # Zero-width and other format characters, and spaces other than " ", are allowed in names
+    # but shown escaped, so a refusal shows what the name really holds.
+    return char != " " and unicodedata.category(char) in ("Cf", "Zs")
+
+
 def display(name: str, limit: int = 200) -> str:
     # Names reach logs and web pages: show undecodable bytes and control characters as escapes
     # instead of passing them on raw, and keep absurdly long hostile names short.
@@ -69,7 +75,7 @@ def display(name: str, limit: int = 200) -> str:
         code = ord(char)
         if 0xDC80 <= code <= 0xDCFF:
             shown.append(f"\\x{code - 0xDC00:02x}")
-        elif 0xD800 <= code <= 0xDFFF or _is_control(char):
+        elif 0xD800 <= code <= 0xDFFF or _is_control(char) or _is_invisible(char):
             shown.append(char.encode("unicode_escape").decode("ascii"))
         else:
             shown.append(char)

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import mimetypes
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -14,32 +13,19 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
 from core.errors import DomainError
-from core.timezones import wg_zone
+from core.timezones import format_wg_time
 from roadmap.models import Round
 from submissions import selectors, storage
-from submissions.forms import ExtensionForm, UploadForm, WindowForm
-from submissions.services import intake, processing, windows
+from submissions.forms import UploadForm
+from submissions.models import SubmissionVersion
+from submissions.services import intake, processing
 from wg.models import Organization
-from wg.permissions import can_manage_round, can_rerun_validation, can_submit_for
+from wg.permissions import can_rerun_validation, can_submit_for
 
 
 @require_GET
 def round_list(request: HttpRequest) -> HttpResponse:
-    now = timezone.now()
-    rounds = (
-        Round.objects.select_related("window")
-        .prefetch_related("window__extensions")
-        .order_by("-name")
-    )
-    rows = [
-        (
-            r,
-            windows.window_state(r.window, organization_id=None, now=now).phase
-            if hasattr(r, "window")
-            else None,
-        )
-        for r in rounds
-    ]
+    rows = selectors.round_list(now=timezone.now())
     return render(request, "submissions/round_list.html", {"rows": rows})
 
 
@@ -64,15 +50,11 @@ def version_upload(request: HttpRequest, name: str, org: str) -> HttpResponse:
         return _refused(
             request, round_, f"You are not a submitter for {organization.name}.", wants_json
         )
+    # Reading the body runs the upload handler, which drops a file it refuses and says why.
     form = UploadForm(request.POST, request.FILES)
-    if getattr(request, "upload_too_large", False):
-        limit = settings.SUBMISSION_MAX_UPLOAD_BYTES
-        return _refused(
-            request,
-            round_,
-            f"The package is larger than the limit of {limit:,} bytes; nothing was stored.",
-            wants_json,
-        )
+    refused = getattr(request, "upload_refused", None)
+    if refused:
+        return _refused(request, round_, refused[1], wants_json)
     if not form.is_valid():
         return _refused(request, round_, "Choose a package file to upload.", wants_json)
     package = form.cleaned_data["package"]
@@ -86,7 +68,10 @@ def version_upload(request: HttpRequest, name: str, org: str) -> HttpResponse:
         )
     except DomainError as exc:
         return _refused(request, round_, str(exc), wants_json)
-    receipt = f"Received {version.original_name} as version {version.number} at {version.received_at:%Y-%m-%d %H:%M:%S} UTC (server time)."
+    receipt = (
+        f"Received {version.original_name} as version {version.number} at "
+        f"{format_wg_time(version.received_at, seconds=True)} (server time)."
+    )
     if wants_json:
         return JsonResponse(
             {"receipt": receipt, "url": version.get_absolute_url(), "number": version.number},
@@ -109,22 +94,24 @@ def submission_detail(request: HttpRequest, name: str, org: str) -> HttpResponse
     submission = selectors.submission_get_for_user(
         user=request.user, round=round_, org_slug=org, now=timezone.now()
     )
-    versions = submission.versions.select_related("report", "uploaded_by").order_by("-number")
+    review = selectors.review_overview(user=request.user, round=round_, now=timezone.now())
     return render(
         request,
         "submissions/submission_detail.html",
         {
             "round": round_,
             "submission": submission,
-            "versions": versions,
-            "objections": round_.objections.filter(against=submission.organization).select_related(
-                "filed_by"
-            ),
+            "versions": selectors.versions_for_user(user=request.user, submission=submission),
+            "objections": [
+                view
+                for view in review.objections
+                if view.objection.against_id == submission.organization_id
+            ],
         },
     )
 
 
-def _version(request: HttpRequest, name: str, org: str, number: int):
+def _version(request: HttpRequest, name: str, org: str, number: int) -> SubmissionVersion:
     round_ = selectors.round_get(name)
     return selectors.version_get_for_user(
         user=request.user, round=round_, org_slug=org, number=number, now=timezone.now()
@@ -140,7 +127,8 @@ def version_detail(request: HttpRequest, name: str, org: str, number: int) -> Ht
         {
             "version": version,
             "progress": selectors.version_progress(version),
-            "findings": selectors.version_findings(version)[:500],
+            "verdict": selectors.version_verdict(version),
+            "groups": selectors.version_finding_groups(version),
             "scores": version.scores.all(),
             "files": version.files.all()[:2000],
             "can_revalidate": can_rerun_validation(request.user),
@@ -179,12 +167,14 @@ def version_file(request: HttpRequest, name: str, org: str, number: int, path: s
     return file_response(version, path)
 
 
-def file_response(version, path: str) -> FileResponse:
+def file_response(version: SubmissionVersion, path: str) -> FileResponse:
     """Serve one stored file of a version as text (the caller has checked the embargo)."""
     row = version.files.filter(path=path).first()
     if row is None:
         raise Http404("No such file in this version")
     full = storage.tree_path(version.pk) / row.path
+    if not full.is_file():
+        raise Http404("This file is not kept any more")
     kind = mimetypes.guess_type(row.path)[0] or "text/plain"
     response = FileResponse(
         full.open("rb"),
@@ -196,60 +186,3 @@ def file_response(version, path: str) -> FileResponse:
     response["X-Content-Type-Options"] = "nosniff"
     response["Content-Security-Policy"] = "default-src 'none'; sandbox"
     return response
-
-
-@login_required
-def round_manage(request: HttpRequest, name: str) -> HttpResponse:
-    """The chairs' page: plan the window, grant extensions, publish."""
-    if not can_manage_round(request.user):
-        raise Http404("Not found")
-    round_ = selectors.round_get(name)
-    with timezone.override(wg_zone()):
-        window = getattr(round_, "window", None)
-        initial = (
-            {
-                "opens_at": window.opens_at,
-                "deadline": window.deadline,
-                "review_ends_at": window.review_ends_at,
-                "grace_minutes": window.grace_minutes,
-            }
-            if window
-            else {}
-        )
-        window_form = WindowForm(
-            request.POST if "save_window" in request.POST else None, initial=initial
-        )
-        extension_form = ExtensionForm(request.POST if "grant_extension" in request.POST else None)
-        if request.method == "POST":
-            try:
-                if "save_window" in request.POST and window_form.is_valid():
-                    windows.window_save(
-                        actor=request.user, round=round_, **window_form.cleaned_data
-                    )
-                    messages.success(request, "The submission window is saved.")
-                    return redirect("submissions:round-manage", name=name)
-                if "grant_extension" in request.POST and extension_form.is_valid():
-                    data = extension_form.cleaned_data
-                    org = get_object_or_404(Organization, slug=data["organization"])
-                    windows.extension_grant(
-                        actor=request.user,
-                        window=round_.window,
-                        organization=org,
-                        until=data["until"],
-                        reason=data["reason"],
-                    )
-                    messages.success(request, f"Extension granted to {org.name}.")
-                    return redirect("submissions:round-manage", name=name)
-            except DomainError as exc:
-                messages.error(request, str(exc))
-        overview = selectors.round_overview(user=request.user, round=round_, now=timezone.now())
-        return render(
-            request,
-            "submissions/round_manage.html",
-            {
-                "o": overview,
-                "window_form": window_form,
-                "extension_form": extension_form,
-                "organizations": Organization.objects.order_by("name"),
-            },
-        )

@@ -1,14 +1,19 @@
 """The roadmap in a real browser, with a real worker doing what beat schedules: a chair plans a
 round, a member files a proposal, the chair schedules it and opens a vote, the member votes,
-the organisation that has not voted is reminded, the vote runs to its closing time, the
-decision is recorded with its tally, and /roadmap/ shows the round's suite and milestones."""
+the organisation that has not voted is reminded by email through the outbox (the worker's
+console backend prints it), the vote runs to its closing time, the decision is recorded with
+its tally and mailed to the electorate, and /roadmap/ shows the round's suite and milestones."""
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
+from email import message_from_string
+from email.header import decode_header, make_header
 
 import pytest
 from django.core.management import call_command
+from django.db import close_old_connections
 from django.utils import timezone
 
 from config.celery import app
@@ -17,7 +22,7 @@ from roadmap.models import Decision, Proposal, Vote, VoteReminder
 from tests.e2e.conftest import login
 from tests.factories import OrganizationFactory, person_with_role
 from tests.workers import celery_worker, wait_for
-from wg.models import Role
+from wg.models import Notification, NotificationStatus, Role
 
 pytestmark = [pytest.mark.browser, pytest.mark.worker, pytest.mark.django_db(transaction=True)]
 
@@ -41,8 +46,37 @@ def _logout(page):
     page.click("text=Log out")
 
 
-def test_a_proposal_from_filing_to_a_decided_vote(page, live_server, people):
+SEPARATOR = "-" * 79
+
+
+def _mails(worker, to: str) -> list[tuple[str, str]]:
+    """(subject, body) of the messages the worker's console backend printed to ``to``."""
+    found = []
+    for chunk in "".join(worker.log).split(SEPARATOR):
+        # The worker logs what the backend prints: the message starts after a log prefix.
+        start = re.search(r"Content-Type: ", chunk)
+        if start and re.search(rf"^To: {re.escape(to)}\s*$", chunk, re.M):
+            message = message_from_string(chunk[start.start() :])
+            subject = " ".join(str(make_header(decode_header(message["Subject"]))).split())
+            body = message.get_payload(decode=True).decode()
+            found.append((subject, body))
+    return found
+
+
+def _sent(event_part: str) -> list[Notification]:
+    close_old_connections()
+    return list(
+        Notification.objects.filter(event_key__contains=event_part, status=NotificationStatus.SENT)
+    )
+
+
+def test_a_proposal_from_filing_to_a_decided_vote(page, live_server, people, settings):
     url = live_server.url
+    settings.SITE_URL = url  # links in mail rendered by the web process
+    mail_env = {
+        "TEST_EMAIL_BACKEND": "django.core.mail.backends.console.EmailBackend",
+        "SITE_URL": url,
+    }
     submission_day = timezone.localdate() + timedelta(weeks=30)
 
     # A chair plans the round: its suite and its milestones come with it.
@@ -100,7 +134,7 @@ def test_a_proposal_from_filing_to_a_decided_vote(page, live_server, people):
     assert "Alpha Systems: yes" in page.text_content("[data-testid=my-ballot]")
     _logout(page)
 
-    with celery_worker(["control"]):
+    with celery_worker(["control"], extra_env=mail_env) as worker:
         # Time passes: half an hour before closing, beat asks for the reminders (twice).
         Vote.objects.filter(pk=vote.pk).update(
             opens_at=timezone.now() - timedelta(days=2),
@@ -108,12 +142,23 @@ def test_a_proposal_from_filing_to_a_decided_vote(page, live_server, people):
         )
         for _ in range(2):
             app.send_task("roadmap.remind_voters", queue="control")
-        wait_for(lambda: VoteReminder.objects.exists(), message="a reminder")
+        wait_for(lambda: _sent(":reminder:"), timeout=60, message="a reminder sent")
+        reminders = wait_for(
+            lambda: [m for m in _mails(worker, "bo@beta.example") if "closes" in m[0]],
+            timeout=30,
+            message="the reminder email",
+            logs=[worker],
+        )
+        subject, body = reminders[0]
+        assert subject == f"Vote closes in an hour: Beta Compute has not voted on {vote.question}"
+        assert f"{url}{vote.get_absolute_url()}" in body and "Beta Compute" in body
+        assert "/notifications/unsubscribe/" in body
+        # The page shows who was reminded; Alpha voted, so only Beta and the chairs' org.
         login(page, live_server, "the-chair")
         page.goto(f"{url}{vote.get_absolute_url()}")
-        reminders = page.text_content("[data-testid=reminders]")
-        assert "Beta Compute (an hour before closing)" in reminders
-        assert "Alpha Systems" not in reminders  # it voted
+        on_page = page.text_content("[data-testid=reminders]")
+        assert "Beta Compute (an hour before closing)" in on_page
+        assert "Alpha Systems" not in on_page  # it voted
         assert VoteReminder.objects.filter(organization__slug="beta").count() == 1
 
         # The vote runs to its closing time; beat's next run counts it.
@@ -121,6 +166,16 @@ def test_a_proposal_from_filing_to_a_decided_vote(page, live_server, people):
         wait_for(lambda: timezone.now() > Vote.objects.get(pk=vote.pk).closes_at, timeout=10)
         app.send_task("roadmap.close_due", queue="control")
         decision = wait_for(lambda: Decision.objects.first(), message="the decision", timeout=60)
+        result = wait_for(
+            lambda: [m for m in _mails(worker, "ada@alpha.example") if "Vote closed" in m[0]],
+            timeout=60,
+            message="the result email",
+            logs=[worker],
+        )
+        assert decision.reference in result[0][1]
+        # Two beat runs, one reminder: Beta heard once, and nobody else was told twice.
+        assert len([m for m in _mails(worker, "bo@beta.example") if "closes" in m[0]]) == 1
+        assert len(_sent(":reminder:")) == 2  # bo (Beta) and the-chair (Chair Org)
         assert VoteReminder.objects.filter(organization__slug="beta").count() == 1
 
     page.goto(f"{url}{vote.get_absolute_url()}")

@@ -62,7 +62,7 @@ def _upload(page, live_server, archive):
     page.goto(f"{live_server.url}/rounds/v5.1/")
     page.set_input_files("input[name=package]", str(archive))
     page.click("[data-testid=upload-form] button")
-    page.wait_for_url("**/v*/", timeout=30_000)
+    page.wait_for_url("**/submissions/*/v*/", timeout=30_000)
     page.wait_for_selector("[data-testid=status]")
     # The page polls while the worker validates, then reloads with the verdict.
     page.wait_for_selector("[data-testid=verdict]", timeout=120_000)
@@ -86,12 +86,12 @@ def test_upload_fix_and_publish_in_the_browser(page, live_server, setting, setti
     ):
         login(page, live_server, "amd-submitter")
         _upload(page, live_server, broken)
-        assert "errors found" in page.text_content("[data-testid=verdict]")
+        assert "Not valid" in page.text_content("[data-testid=verdict]")
         findings = page.text_content("[data-testid=findings]")
         assert "llama31_8b/result_2.txt" in findings and "run_stop" in findings
 
         _upload(page, live_server, fixed)
-        assert "valid" in page.text_content("[data-testid=verdict]")
+        assert "Valid" in page.text_content("[data-testid=verdict]")
         assert "18 unchanged logs reused" in page.text_content("[data-testid=reused]")
         for bench_name in ("llama2_70b_lora", "llama31_8b"):
             shown = float(page.text_content(f"[data-testid=score-{bench_name}]"))
@@ -108,6 +108,7 @@ def test_upload_fix_and_publish_in_the_browser(page, live_server, setting, setti
     page.click("text=Log out")
     login(page, live_server, "the-chair")
     page.goto(f"{live_server.url}/rounds/v5.1/manage/")
+    page.fill("[data-testid=publish-confirm]", "v5.1")
     page.click("[data-testid=publish]")
     page.wait_for_selector("[data-testid=results-table]")
     table = page.text_content("[data-testid=results-table]")

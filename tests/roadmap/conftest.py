@@ -100,3 +100,39 @@ def advance(proposal: Proposal, actor, *states: str, **kwargs) -> Proposal:
 def in_discussion(draft, member, chair) -> Proposal:
     advance(draft, member, "submitted")
     return advance(draft, chair, "scheduled", "in_discussion")
+
+
+@pytest.fixture
+def eager():
+    """Run queued tasks (the outbox's sending) in this process when their transaction
+    commits, through the test settings' email backend (``mail.outbox``)."""
+    from config.celery import app
+
+    app.conf.task_always_eager = True
+    yield
+    app.conf.task_always_eager = False
+
+
+@pytest.fixture
+def smtp():
+    """A real SMTP server on a free local port (see tests/wg/smtp.py), for worker processes
+    that send through Django's SMTP backend: yields the recorder and the port."""
+    from tests.wg.smtp import smtp_server
+
+    with smtp_server() as (recorder, port):
+        yield recorder, port
+
+
+@pytest.fixture
+def addresses(chair, member, member_b, member_gamma_labs):
+    """Everyone of the usual electorate with an address: '<username>@<org>.example'."""
+    for user in (chair, member, member_b, member_gamma_labs):
+        give_address(user)
+
+
+def give_address(user) -> str:
+    membership = user.person.memberships.select_related("organization").first()
+    address = f"{user.username}@{membership.organization.slug if membership else 'wg'}.example"
+    user.person.emails = [address]
+    user.person.save()
+    return address

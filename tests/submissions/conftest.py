@@ -127,3 +127,48 @@ def upheld(submitted, acme, amd_submitter, chair):
     return objection_decide(
         actor=chair, objection=objection, status="upheld", decision="Rerun needed"
     )
+
+
+def upload(user, round_, org, org_dir, callbacks, **kwargs):
+    """Upload ``org_dir`` as a new version, run its validation inline, return it refreshed."""
+    from submissions.services.intake import version_upload
+    from tests.submissions.packages import tar_gz
+
+    with callbacks(execute=True):
+        version = version_upload(
+            actor=user,
+            round=round_,
+            organization=org,
+            original_name=f"{org.slug}.tar.gz",
+            stream=tar_gz(org_dir),
+            **kwargs,
+        )
+    version.refresh_from_db()
+    return version
+
+
+def publish(chair, round_):
+    from submissions.services.publication import round_publish
+
+    round_.refresh_from_db()
+    return round_publish(actor=chair, round=round_, confirm=round_.name)
+
+
+def empty_org(tmp, name: str):
+    """An organisation folder with systems/ and results/ and nothing in them."""
+    org_dir = tmp / name
+    (org_dir / "systems").mkdir(parents=True)
+    (org_dir / "results").mkdir()
+    (org_dir / "systems" / ".keep").write_text("")
+    (org_dir / "results" / ".keep").write_text("")
+    return org_dir
+
+
+@pytest.fixture
+def globex(db):
+    return OrganizationFactory(name="Globex", slug="globex")
+
+
+@pytest.fixture
+def globex_submitter(globex):
+    return person_with_role(Role.SUBMITTER, globex, username="globex-submitter").user

@@ -91,8 +91,13 @@ def test_objections_decisions_and_publication_through_the_api(
     )
     assert filed.status_code == 201
     pk = filed.json()["id"]
-    early = client.post("/api/rounds/v5.1/publish", headers=_auth(chair))
-    assert early.status_code == 400 and "open objection" in early.json()["detail"]
+    early = client.post(
+        "/api/rounds/v5.1/publish",
+        {"confirm": "v5.1"},
+        content_type="application/json",
+        headers=_auth(chair),
+    )
+    assert early.status_code == 400 and "objection is open" in early.json()["detail"]
     refused = client.post(
         f"/api/rounds/v5.1/objections/{pk}/decision",
         {"status": "upheld", "decision": "x"},
@@ -107,11 +112,12 @@ def test_objections_decisions_and_publication_through_the_api(
         headers=_auth(chair),
     )
     assert decided.json()["status"] == "dismissed"
-    assert client.post("/api/rounds/v5.1/publish", headers=_auth(chair)).json() == {
+    publish = {"data": {"confirm": "v5.1"}, "content_type": "application/json"}
+    assert client.post("/api/rounds/v5.1/publish", **publish, headers=_auth(chair)).json() == {
         "round": "v5.1",
         "results": 2,
     }
-    again = client.post("/api/rounds/v5.1/publish", headers=_auth(chair))
+    again = client.post("/api/rounds/v5.1/publish", **publish, headers=_auth(chair))
     assert again.status_code == 409
     public = client.get("/api/results/v5.1").json()
     assert {r["organization"] for r in public["results"]} == {"Acme", "AMD"}

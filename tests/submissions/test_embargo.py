@@ -3,7 +3,7 @@ it, and after publication."""
 
 import pytest
 
-from submissions.services.review import round_publish
+from submissions.services.publication import round_publish
 from tests.submissions.conftest import close_window
 
 pytestmark = pytest.mark.usefixtures("eager", "submissions_root")
@@ -73,7 +73,7 @@ def test_results_and_exports_are_hidden_until_publication_then_public(
         assert _status(client, request, role, url) == 404, (url, role)
     close_window(submitted)
     client.logout()
-    round_publish(actor=chair, round=submitted)
+    round_publish(actor=chair, round=submitted, confirm=submitted.name)
     for url in urls:
         assert _status(client, request, role, url) == 200, (url, role)
     log = "/results/v5.1/acme/acme_box/files/Acme/results/acme_box/llama2_70b_lora/result_0.txt"
@@ -97,7 +97,7 @@ def test_the_round_page_lists_other_submissions_only_to_reviewers(
 
 def test_a_published_file_outside_the_published_results_stays_hidden(client, submitted, chair):
     close_window(submitted)
-    round_publish(actor=chair, round=submitted)
+    round_publish(actor=chair, round=submitted, confirm=submitted.name)
     # The system description of another system, or a path escaping the system folder.
     for url in (
         "/results/v5.1/acme/acme_box/files/Acme/results/other/x.txt",

@@ -9,7 +9,8 @@ from django.utils import timezone
 
 from submissions import notifications
 from submissions.models import SubmissionWindow
-from submissions.services.review import objection_decide, objection_file, round_publish
+from submissions.services.publication import round_publish
+from submissions.services.review import objection_decide, objection_file
 from submissions.services.windows import extension_grant
 from tests.factories import OrganizationFactory, person_with_role
 from tests.submissions.conftest import close_window
@@ -140,7 +141,7 @@ def test_publication_goes_to_the_list_and_to_each_submitter(
     close_window(submitted)
     mail.outbox.clear()
     with django_capture_on_commit_callbacks(execute=True):
-        round_publish(actor=chair, round=submitted)
+        round_publish(actor=chair, round=submitted, confirm=submitted.name)
     assert len(_to(settings.WG_MAILING_LIST)) == 1
     assert Announcement.objects.get().subject == "MLPerf Training v5.1 results are published"
     assert len(_to("sub@acme.example")) == 1 and len(_to("sub@amd.example")) == 1

@@ -6,11 +6,11 @@ from core.errors import DomainError, InvalidTransition, PermissionDenied
 from submissions.models import PublishedResult
 from submissions.models.review import ObjectionStatus
 from submissions.services.intake import version_upload
+from submissions.services.publication import round_publish
 from submissions.services.review import (
     objection_decide,
     objection_file,
     objection_withdraw,
-    round_publish,
 )
 from tests.submissions.conftest import close_window
 from tests.submissions.packages import generated_org, tar_gz
@@ -67,22 +67,22 @@ def test_chairs_decide_and_a_decided_objection_cannot_change(
 def test_publication_waits_for_the_window_and_for_decisions(
     submitted, acme, amd_submitter, chair, member
 ):
-    with pytest.raises(DomainError, match="window has closed"):
-        round_publish(actor=chair, round=submitted)
+    with pytest.raises(DomainError, match="Uploads are open until"):
+        round_publish(actor=chair, round=submitted, confirm=submitted.name)
     close_window(submitted)
     objection = objection_file(actor=amd_submitter, round=submitted, against=acme, text="x")
-    with pytest.raises(DomainError, match="open objection"):
-        round_publish(actor=chair, round=submitted)
+    with pytest.raises(DomainError, match="objection is open"):
+        round_publish(actor=chair, round=submitted, confirm=submitted.name)
     with pytest.raises(PermissionDenied):
-        round_publish(actor=member, round=submitted)
+        round_publish(actor=member, round=submitted, confirm=submitted.name)
     objection_decide(actor=chair, objection=objection, status="dismissed", decision="ok")
-    assert round_publish(actor=chair, round=submitted) == 2
+    assert round_publish(actor=chair, round=submitted, confirm=submitted.name) == 2
     with pytest.raises(InvalidTransition):
-        round_publish(actor=chair, round=submitted)
+        round_publish(actor=chair, round=submitted, confirm=submitted.name)
 
 
 def test_an_upheld_objection_removes_the_result(upheld, submitted, chair):
-    round_publish(actor=chair, round=submitted)
+    round_publish(actor=chair, round=submitted, confirm=submitted.name)
     assert set(PublishedResult.objects.values_list("organization__slug", flat=True)) == {"amd"}
 
 
@@ -98,5 +98,5 @@ def test_a_fix_uploaded_after_the_decision_is_what_gets_published(
             stream=tar_gz(generated_org(tmp_path / "fix")),
         )
     assert fix.during_review
-    round_publish(actor=chair, round=submitted)
+    round_publish(actor=chair, round=submitted, confirm=submitted.name)
     assert PublishedResult.objects.get(organization=acme).version_id == fix.pk

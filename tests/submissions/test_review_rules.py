@@ -9,12 +9,13 @@ from django.utils import timezone
 from core.errors import DomainError, PermissionDenied
 from submissions.errors import UploadRefused
 from submissions.models import PublishedResult, SubmissionWindow
+from submissions.policy import can_review_round
 from submissions.services.intake import version_upload
-from submissions.services.review import objection_decide, objection_file, round_publish
+from submissions.services.publication import round_publish
+from submissions.services.review import objection_decide, objection_file
 from submissions.services.windows import extension_grant, window_save
 from tests.submissions.conftest import close_window
 from tests.submissions.packages import generated_org, tar_gz
-from wg.permissions import can_review_round
 
 pytestmark = pytest.mark.usefixtures("eager", "submissions_root")
 
@@ -71,7 +72,7 @@ def test_a_fix_replaces_only_what_its_objection_named(
     )
     objection_decide(actor=chair, objection=removed, status="upheld", decision="Removed")
     _fix(acme_submitter, submitted, acme, tmp_path / "fix", django_capture_on_commit_callbacks)
-    round_publish(actor=chair, round=submitted)
+    round_publish(actor=chair, round=submitted, confirm=submitted.name)
     assert not PublishedResult.objects.filter(organization=acme).exists()
 
 
@@ -140,7 +141,7 @@ def test_no_objection_or_fix_after_publication(
     tmp_path,
     django_capture_on_commit_callbacks,
 ):
-    round_publish(actor=chair, round=submitted)
+    round_publish(actor=chair, round=submitted, confirm=submitted.name)
     submitted.refresh_from_db()
     with pytest.raises(PermissionDenied):
         objection_file(actor=amd_submitter, round=submitted, against=acme, text="late")
@@ -206,4 +207,4 @@ def test_a_declared_body_over_the_cap_is_not_read(rf, settings):
     handler = CappedUploadHandler(request)
     post, files = handler.handle_raw_input(None, request.META, 10 * 1024**3, b"x")
     assert (dict(post), dict(files)) == ({}, {})
-    assert request.upload_too_large is True
+    assert request.upload_refused[0] == 413

@@ -173,6 +173,10 @@ def test_the_admin_lists_submission_records_for_staff(
         "/admin/submissions/finding/",
         "/admin/submissions/objection/",
         "/admin/submissions/publishedresult/",
+        "/admin/submissions/publishedsystem/",
+        "/admin/submissions/reviewassignment/",
+        "/admin/submissions/resultchange/",
+        "/admin/submissions/hyperparameterborrowing/",
         "/admin/submissions/submissionwindow/",
         f"/admin/submissions/submissionversion/{SubmissionVersion.objects.get().pk}/change/",
     ):

@@ -6,7 +6,8 @@ import pytest
 
 from core.errors import DomainError, PermissionDenied
 from submissions.models import SubmissionWindow
-from submissions.services.windows import Phase, extension_grant, window_save, window_state
+from submissions.phases import Phase, window_state
+from submissions.services.windows import extension_grant, window_save
 
 DEADLINE = datetime(2026, 10, 16, 20, 0, tzinfo=UTC)  # 13:00 Pacific
 

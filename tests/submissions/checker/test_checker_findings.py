@@ -99,3 +99,40 @@ def test_a_result_file_linking_outside_the_package_is_refused_unread(tmp_path: P
     assert finding.severity == "error" and "outside the package" in finding.message
     assert "secret" not in json.dumps(report.to_json())
     assert not report.ok
+
+
+def test_a_missing_key_and_the_rules_waiting_for_it_are_one_finding_with_a_line(
+    tmp_path: Path,
+) -> None:
+    from package_cases import edit_mllog
+
+    org_dir = write_package(tmp_path, "5.1.0")
+    edit_mllog(org_dir / GEN_BENCH / "result_4.txt", "run_start", lambda record: None)
+
+    report = check_benchmark(org_dir, system="acme_box", benchmark=BENCHMARK, ruleset="5.1.0")
+
+    [log] = [log for log in report.logs if log.path.endswith("result_4.txt")]
+    [finding] = log.findings
+    assert finding.message.startswith("'run_start' is missing") and finding.line is not None
+    assert "Later lines fail because of it" in finding.message
+
+
+def test_a_count_that_is_not_a_whole_number_is_a_warning(tmp_path: Path) -> None:
+    org_dir = write_package(tmp_path, "5.1.0")
+    edit_json(org_dir / "systems/acme_box.json", lambda d: d.update(accelerators_per_node="-8"))
+
+    findings = check_system_descriptions(org_dir, ruleset="5.1.0")
+
+    assert [(f.severity, f.rule) for f in findings] == [
+        ("warning", "system_desc_checker: accelerators_per_node")
+    ]
+    assert check_package(org_dir, ruleset="5.1.0").ok  # the official verdict
+
+
+def test_no_score_for_a_system_the_summarizer_leaves_out(tmp_path: Path) -> None:
+    org_dir = write_package(tmp_path, "5.1.0")
+    edit_json(org_dir / "systems/acme_box.json", lambda d: d.pop("sw_notes"))
+
+    report = check_package(org_dir, ruleset="5.1.0")
+
+    assert report.to_json()["scores"] == [] and not report.benchmarks[0].summarized

@@ -1,0 +1,56 @@
+"""Reads that pages and the API share, already filtered by what the user may see.
+
+Selectors never change state and never speak HTTP: what a user may not see is
+``core.errors.NotFound``, which the pages and the API turn into a 404.
+"""
+
+from submissions.selectors.overview import RoundOverview, round_overview
+from submissions.selectors.results import (
+    EXPORT_COLUMNS,
+    benchmark_across_rounds,
+    published_benchmarks,
+    published_file_version,
+    published_round_get,
+    published_rounds,
+    published_system_detail,
+    results_document,
+    results_table,
+    score_history,
+)
+from submissions.selectors.review import publication_blockers, review_overview
+from submissions.selectors.rounds import (
+    round_for_submitter,
+    round_get,
+    round_list,
+    submission_get_for_user,
+    version_get_for_user,
+    version_progress,
+    versions_for_user,
+)
+from submissions.selectors.verdicts import version_finding_groups, version_verdict
+
+__all__ = [
+    "EXPORT_COLUMNS",
+    "RoundOverview",
+    "benchmark_across_rounds",
+    "publication_blockers",
+    "published_benchmarks",
+    "published_file_version",
+    "published_round_get",
+    "published_rounds",
+    "published_system_detail",
+    "results_document",
+    "results_table",
+    "review_overview",
+    "round_for_submitter",
+    "round_get",
+    "round_list",
+    "round_overview",
+    "score_history",
+    "submission_get_for_user",
+    "version_finding_groups",
+    "version_get_for_user",
+    "version_progress",
+    "version_verdict",
+    "versions_for_user",
+]

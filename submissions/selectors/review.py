@@ -1,0 +1,270 @@
+"""Reads for the review period: who submitted what, assignments, objections with their
+signers and what the user may do with each, result changes, borrowing declarations, and what
+still stands in the way of publication."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from django.db.models import Q
+
+from core.timezones import format_wg_time
+from roadmap.models import Round
+from submissions import assignments
+from submissions.models import (
+    HyperparameterBorrowing,
+    JointPartner,
+    Objection,
+    ResultChange,
+    ReviewAssignment,
+    Submission,
+    SubmissionVersion,
+    SystemDescription,
+)
+from submissions.models.intake import VersionStatus
+from submissions.models.review import ObjectionStatus
+from submissions.policy import (
+    can_acknowledge_objection,
+    can_decide_objection,
+    can_review_round,
+    cosigning_org_ids,
+    counting_version,
+    submitting_org_ids,
+    withdrawing_org_ids,
+)
+from wg.models import Organization
+from wg.permissions import acts_for_organizations
+
+# Versions whose verdict is in and cannot change any more.
+FINAL_STATUSES = (VersionStatus.VALID, VersionStatus.INVALID, VersionStatus.REJECTED)
+
+
+# --- Publication ------------------------------------------------------------------------------
+
+
+def publication_blockers(round_: Round, *, now: datetime) -> list[str]:
+    """Why the round cannot be published now, in sentences (empty: it can be)."""
+    window = getattr(round_, "window", None)
+    if window is None:
+        return ["The round has no submission window."]
+    blockers = []
+    if now <= window.closes_for_all_at:
+        blockers.append(
+            f"Uploads are open until {format_wg_time(window.closes_for_all_at, seconds=True)}."
+        )
+    pending = (
+        SubmissionVersion.objects.filter(submission__round=round_)
+        .exclude(status__in=FINAL_STATUSES)
+        .select_related("submission__organization")
+        .order_by("submission__organization__name", "number")
+    )
+    for version in pending:
+        blockers.append(_pending_sentence(version))
+    still_open = _open_objections(round_, now)
+    if still_open:
+        named = "; ".join(f"{o.filed_by.name} against {o.against.name}" for o in still_open[:5])
+        more = f" and {len(still_open) - 5} more" if len(still_open) > 5 else ""
+        blockers.append(
+            f"{len(still_open)} objection{'s are' if len(still_open) != 1 else ' is'} open "
+            f"({named}{more}): decide {'them' if len(still_open) != 1 else 'it'}, or the "
+            "objectors withdraw."
+        )
+    return blockers
+
+
+def _pending_sentence(version: SubmissionVersion) -> str:
+    org = version.submission.organization.name
+    what = "review fix" if version.during_review else "on-time upload"
+    received = format_wg_time(version.received_at, seconds=True)
+    if version.status == VersionStatus.FAILED:
+        return (
+            f"{org} version {version.number} ({what} received {received}): its validation "
+            "could not run; validate it again from its page (“Validate again”)."
+        )
+    return (
+        f"{org} version {version.number} ({what} received {received}) is "
+        f"{version.get_status_display().lower()}; its verdict is not in yet."
+    )
+
+
+def _open_objections(round_: Round, now: datetime) -> list[Objection]:
+    """Open objections, less the ones publication will close (no signer once due)."""
+    window = round_.window
+    objections = list(
+        round_.objections.filter(status=ObjectionStatus.OPEN)
+        .select_related("filed_by", "against")
+        .prefetch_related("signers")
+    )
+    if now <= window.objections_close_at:
+        return objections
+    return [o for o in objections if any(s.withdrawn_at is None for s in o.signers.all())]
+
+
+# --- Who submitted, for the ranking -----------------------------------------------------------
+
+
+@dataclass
+class SubmitterRow:
+    organization: Organization
+    submission: Submission | None
+    counting: SubmissionVersion | None
+    results: int
+    partner_of: list[Organization] = field(default_factory=list)
+
+
+def _scored(version: SubmissionVersion) -> list[tuple[str, str, int | None]]:
+    accelerators = dict(
+        SystemDescription.objects.filter(version=version).values_list("name", "accelerators")
+    )
+    return [
+        (system, benchmark, accelerators.get(system))
+        for system, benchmark in version.scores.exclude(score_minutes=None).values_list(
+            "system", "benchmark"
+        )
+    ]
+
+
+def ranking_submitters(round_: Round) -> list[assignments.Submitter]:
+    """The round's submitters as the assignment rule ranks them; each partner of a joint
+    submission counts on its own, with the joint submission's results."""
+    counts: dict[int, list[int]] = defaultdict(lambda: [0, 0, 0])  # results, large, scale
+    partners: dict[int, set[int]] = defaultdict(set)
+    names = dict(Organization.objects.values_list("pk", "name"))
+    for submission in Submission.objects.filter(round=round_):
+        version = counting_version(submission)
+        if version is None:
+            continue
+        scored = _scored(version)
+        if not scored:
+            continue
+        team = {submission.organization_id} | set(
+            JointPartner.objects.filter(submission=submission).values_list(
+                "organization_id", flat=True
+            )
+        )
+        for org_id in team:
+            partners[org_id] |= team - {org_id}
+            for _system, _benchmark, accelerators in scored:
+                large = (accelerators or 0) >= assignments.LARGE_SCALE_ACCELERATORS
+                counts[org_id][1 if large else 0] += 1
+                if large:
+                    counts[org_id][2] = max(counts[org_id][2], accelerators or 0)
+    return [
+        assignments.Submitter(
+            org_id=org_id,
+            name=names.get(org_id, ""),
+            results=value[0],
+            large_results=value[1],
+            scale=value[2],
+            partners=frozenset(partners[org_id]),
+        )
+        for org_id, value in sorted(counts.items())
+    ]
+
+
+# --- The review part of a round page ----------------------------------------------------------
+
+
+@dataclass
+class ObjectionView:
+    objection: Objection
+    signers: list[Organization]
+    former_signers: list[Organization]
+    cosign_as: list[Organization]
+    withdraw_as: list[Organization]
+    can_acknowledge: bool
+    can_decide: bool
+
+
+@dataclass
+class ReviewOverview:
+    reviewing: bool
+    submitters: list[SubmitterRow]
+    assignments: list[ReviewAssignment]
+    objections: list[ObjectionView]
+    changes: list[ResultChange]
+    borrowings: list[HyperparameterBorrowing]
+
+
+def review_overview(*, user: Any, round: Round, now: datetime) -> ReviewOverview:
+    reviewing = can_review_round(user, round, now=now)
+    mine = acts_for_organizations(user)
+    objections = round.objections.select_related(
+        "filed_by", "against", "decided_by", "round__window"
+    ).prefetch_related("signers__organization")
+    if not reviewing:
+        objections = objections.filter(
+            Q(against_id__in=mine) | Q(signers__organization_id__in=mine)
+        ).distinct()
+    changes = ResultChange.objects.filter(round=round, cancelled_at__isnull=True).select_related(
+        "organization"
+    )
+    borrowings = round.borrowings.select_related("organization", "borrowed_from")
+    if not reviewing:
+        changes = changes.filter(organization_id__in=mine)
+        borrowings = borrowings.filter(organization_id__in=mine)
+    return ReviewOverview(
+        reviewing=reviewing,
+        submitters=_submitter_rows(round) if reviewing else [],
+        assignments=list(
+            ReviewAssignment.objects.filter(round=round).select_related("reviewer", "reviewee")
+        )
+        if reviewing
+        else [],
+        objections=[_objection_view(user, o, now) for o in objections],
+        changes=list(changes),
+        borrowings=list(borrowings),
+    )
+
+
+def _submitter_rows(round_: Round) -> list[SubmitterRow]:
+    submitting = submitting_org_ids(round_)
+    rows = []
+    for submission in round_.submissions.select_related("organization").filter(
+        organization_id__in=submitting
+    ):
+        version = counting_version(submission)
+        rows.append(
+            SubmitterRow(
+                organization=submission.organization,
+                submission=submission,
+                counting=version,
+                results=len(_scored(version)) if version else 0,
+                partner_of=[],
+            )
+        )
+    results_of = {row.organization.pk: row.results for row in rows}
+    for partner in JointPartner.objects.filter(
+        submission__round=round_, organization_id__in=submitting
+    ).select_related("organization", "submission__organization"):
+        owner = partner.submission.organization
+        rows.append(
+            SubmitterRow(
+                organization=partner.organization,
+                submission=None,
+                counting=None,
+                results=results_of.get(owner.pk, 0),  # the joint submission's results
+                partner_of=[owner],
+            )
+        )
+    return sorted(rows, key=lambda r: (-r.results, r.organization.name.lower()))
+
+
+def _objection_view(user: Any, objection: Objection, now: datetime) -> ObjectionView:
+    signers = list(objection.signers.all())
+    cosign = cosigning_org_ids(user, objection, now=now)
+    withdraw = withdrawing_org_ids(user, objection)
+    orgs = Organization.objects.in_bulk(cosign + withdraw)
+    return ObjectionView(
+        objection=objection,
+        signers=[s.organization for s in signers if s.withdrawn_at is None],
+        former_signers=[s.organization for s in signers if s.withdrawn_at is not None],
+        cosign_as=[orgs[i] for i in cosign],
+        withdraw_as=[orgs[i] for i in withdraw],
+        can_acknowledge=can_acknowledge_objection(user, objection, now=now),
+        can_decide=objection.status == ObjectionStatus.OPEN
+        and can_decide_objection(user, objection.round),
+    )
