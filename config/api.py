@@ -7,6 +7,7 @@ from benchmarks_runner.api import router as runner_router
 from core.errors import DomainError, InvalidTransition, NotFound, PermissionDenied
 from portal.api import router as portal_router
 from roadmap.api import router as roadmap_router
+from roadmap.api import rules_router
 from submissions.api import router as submissions_router
 from submissions.storage import UploadTooLarge
 from wg.api import router as wg_router
@@ -59,5 +60,6 @@ def _refused(request, exc):  # type: ignore[no-untyped-def]
 api.add_router("/wg/", portal_router)
 api.add_router("/wg/", wg_router)
 api.add_router("/roadmap/", roadmap_router)
+api.add_router("/", rules_router)  # /api/rules/… and /api/rounds/{name}/rules…
 api.add_router("/", submissions_router)
 api.add_router("/", runner_router)

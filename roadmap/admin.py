@@ -15,6 +15,10 @@ from roadmap.models import (
     Proposal,
     ProposalLink,
     Round,
+    RoundRuleFreeze,
+    RuleDocument,
+    RuleException,
+    RuleRevision,
     Vote,
     VoteReminder,
 )
@@ -145,3 +149,42 @@ class VoteAdmin(admin.ModelAdmin):
 class VoteReminderAdmin(admin.ModelAdmin):
     list_display = ("vote", "organization", "kind", "sent_at")
     list_filter = ("kind",)
+
+
+class _ReadOnlyAdmin(admin.ModelAdmin):
+    """Rules are imported, frozen and granted through their services (pages, API, command),
+    which audit every change; the back office only looks."""
+
+    def has_add_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+        return False
+
+    def has_change_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+        return False
+
+    def has_delete_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+        return False
+
+
+@admin.register(RuleDocument)
+class RuleDocumentAdmin(_ReadOnlyAdmin):
+    list_display = ("slug", "title", "public", "created_at")
+
+
+@admin.register(RuleRevision)
+class RuleRevisionAdmin(_ReadOnlyAdmin):
+    list_display = ("document", "number", "status", "date", "decision", "published_at")
+    list_filter = ("document", "status")
+    search_fields = ("message", "content_hash")
+    exclude = ("source", "html")
+
+
+@admin.register(RoundRuleFreeze)
+class RoundRuleFreezeAdmin(_ReadOnlyAdmin):
+    list_display = ("round", "ruleset", "rcp_set", "frozen_by", "frozen_at")
+
+
+@admin.register(RuleException)
+class RuleExceptionAdmin(_ReadOnlyAdmin):
+    list_display = ("round", "benchmark", "section_path", "decision", "requested_by")
+    list_filter = ("round",)
+    search_fields = ("section_path", "text")

@@ -12,6 +12,7 @@ from roadmap.models import (
     ElectorateKind,
     ProposalKind,
     Round,
+    RuleDocument,
     TieBreak,
     VoteMethod,
 )
@@ -38,6 +39,13 @@ class ProposalForm(forms.Form):
     )
     person_in_charge = forms.ModelChoiceField(
         queryset=Person.objects.order_by("full_name"), required=False, to_field_name="slug"
+    )
+    rule_document = forms.ModelChoiceField(
+        queryset=RuleDocument.objects.order_by("slug"),
+        required=False,
+        to_field_name="slug",
+        empty_label="None",
+        help_text="For a rule change: the document it changes (acceptance starts its draft)",
     )
     body = forms.CharField(
         widget=forms.Textarea(attrs={"rows": 12}),

@@ -107,3 +107,39 @@ def can_plan_rounds(user: Any) -> bool:
 def can_view_ballots(user: Any) -> bool:
     """Votes are open: members see which organisation voted how."""
     return is_member(user)
+
+
+# --- Rules ------------------------------------------------------------------------------------
+# Public rule documents are read by anyone (the rules are public today); a document marked not
+# public by members only. Drafts are the members' working text. Chairs import and edit rules,
+# freeze a round's rules and grant exceptions.
+
+
+def can_view_rule_document(user: Any, document: Any) -> bool:
+    """Mirror of ``rule_document_visibility_q``; a test checks they agree for every role."""
+    return bool(document.public) or is_member(user)
+
+
+def rule_document_visibility_q(user: Any, prefix: str = "") -> Q:
+    """The documents (or, with ``prefix`` such as ``"document__"``, the rows of documents)
+    this user may read."""
+    if is_member(user):
+        return Q()
+    return Q(**{f"{prefix}public": True})
+
+
+def can_view_rule_drafts(user: Any) -> bool:
+    return is_member(user)
+
+
+def can_edit_rules(user: Any) -> bool:
+    """Import and upload revisions, edit sections, publish drafts."""
+    return is_chair(user)
+
+
+def can_freeze_rules(user: Any) -> bool:
+    return can_manage_round(user)
+
+
+def can_grant_exception(user: Any) -> bool:
+    return is_chair(user)

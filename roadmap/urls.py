@@ -1,6 +1,15 @@
 from django.urls import path
 
-from roadmap.views import catalogue, decisions, proposals, rounds, votes
+from roadmap.views import (
+    catalogue,
+    decisions,
+    proposals,
+    round_rules,
+    rounds,
+    rules,
+    rules_edit,
+    votes,
+)
 
 app_name = "roadmap"
 
@@ -42,4 +51,75 @@ urlpatterns = [
     path("roadmap/votes/<int:pk>/tally.yaml", votes.vote_tally_file, name="vote-tally-file"),
     path("roadmap/decisions/", decisions.decision_index, name="decision-list"),
     path("roadmap/decisions/<str:reference>/", decisions.decision_detail, name="decision-detail"),
+    # The rules. Fixed paths first: their names are reserved as document names.
+    path("rules/", rules.rules_list, name="rules-list"),
+    path("rules/upload/", rules_edit.rules_upload, name="rules-upload"),
+    path("rules/drafts/new/", rules_edit.rules_draft_create, name="rules-draft-create"),
+    path("rules/rounds/<str:name>/", round_rules.rules_round, name="rules-round"),
+    path(
+        "rules/rounds/<str:name>/changes/",
+        round_rules.rules_round_changes,
+        name="rules-round-changes",
+    ),
+    path(
+        "rules/rounds/<str:name>/exceptions/",
+        round_rules.rules_round_exceptions,
+        name="rules-round-exceptions",
+    ),
+    path(
+        "rules/rounds/<str:name>/exceptions/new/",
+        round_rules.rules_exception_create,
+        name="rules-exception-create",
+    ),
+    path("rules/rounds/<str:name>/freeze/", round_rules.rules_round_freeze, name="rules-freeze"),
+    path(
+        "rules/benchmarks/<slug:slug>/exceptions/",
+        round_rules.rules_benchmark_exceptions,
+        name="rules-benchmark-exceptions",
+    ),
+    path("rules/<slug:document>/", rules.rules_document, name="rules-document"),
+    path("rules/<slug:document>/compare/", rules.rules_compare, name="rules-compare"),
+    path(
+        "rules/<slug:document>/settings/",
+        rules_edit.rules_document_settings,
+        name="rules-document-settings",
+    ),
+    path(
+        "rules/<slug:document>/revisions/<int:number>/",
+        rules.rules_revision,
+        name="rules-revision",
+    ),
+    path(
+        "rules/<slug:document>/revisions/<int:number>/source/",
+        rules.rules_revision_source,
+        name="rules-revision-source",
+    ),
+    path(
+        "rules/<slug:document>/revisions/<int:number>/sections/<str:anchor>/edit/",
+        rules_edit.rules_section_edit,
+        name="rules-section-edit",
+    ),
+    path("rules/<slug:document>/diff/<int:a>/<int:b>/", rules.rules_diff, name="rules-diff"),
+    path("rules/<slug:document>/sections/<str:anchor>/", rules.rules_section, name="rules-section"),
+    path("rules/<slug:document>/drafts/<int:pk>/", rules.rules_draft, name="rules-draft"),
+    path(
+        "rules/<slug:document>/drafts/<int:pk>/sections/<str:anchor>/edit/",
+        rules_edit.rules_draft_section_edit,
+        name="rules-draft-section-edit",
+    ),
+    path(
+        "rules/<slug:document>/drafts/<int:pk>/upload/",
+        rules_edit.rules_draft_upload,
+        name="rules-draft-upload",
+    ),
+    path(
+        "rules/<slug:document>/drafts/<int:pk>/publish/",
+        rules_edit.rules_draft_publish,
+        name="rules-draft-publish",
+    ),
+    path(
+        "rules/<slug:document>/drafts/<int:pk>/discard/",
+        rules_edit.rules_draft_discard,
+        name="rules-draft-discard",
+    ),
 ]

@@ -62,6 +62,7 @@ def proposal_fields(p: Proposal) -> dict[str, Any]:
         "benchmark": p.benchmark.slug if p.benchmark else None,
         "author": p.author.slug,
         "person_in_charge": p.person_in_charge.slug if p.person_in_charge else None,
+        "rule_document": p.rule_document.slug if p.rule_document_id else None,
         "url": p.get_absolute_url(),
     }
 

@@ -15,7 +15,7 @@ from roadmap.api import out
 from roadmap.api import schemas as s
 from roadmap.api.rounds import aware
 from roadmap.api.votes import vote_out
-from roadmap.models import Benchmark, Concern, Proposal, Round
+from roadmap.models import Benchmark, Concern, Proposal, Round, RuleDocument
 from roadmap.selectors import proposals as selectors
 from roadmap.services import decisions, proposals, votes
 from wg.api_auth import auth_optional, auth_required
@@ -86,6 +86,7 @@ def _references(payload: Any) -> dict[str, Any]:
         "target_round": lookup(Round, "name", payload.target_round, "round"),
         "benchmark": lookup(Benchmark, "slug", payload.benchmark, "benchmark"),
         "person_in_charge": lookup(Person, "slug", payload.person_in_charge, "person"),
+        "rule_document": lookup(RuleDocument, "slug", payload.rule_document, "rule document"),
     }
 
 

@@ -151,6 +151,7 @@ class ProposalOut(Schema):
     benchmark: str | None
     author: str
     person_in_charge: str | None
+    rule_document: str | None = None
     url: str
 
 
@@ -200,6 +201,7 @@ class ProposalCreateIn(Schema):
     target_round: str | None = None
     benchmark: str | None = None
     person_in_charge: str | None = None
+    rule_document: str | None = None
     links: list[str] = []
     submit: bool = False
 
@@ -211,6 +213,7 @@ class ProposalUpdateIn(Schema):
     target_round: str | None = None
     benchmark: str | None = None
     person_in_charge: str | None = None
+    rule_document: str | None = None
 
 
 class TransitionIn(Schema):

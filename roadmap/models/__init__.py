@@ -22,6 +22,15 @@ from roadmap.models.proposals import (
     ProposalLink,
     ProposalStatus,
 )
+from roadmap.models.rules import (
+    FrozenRuleRevision,
+    RevisionStatus,
+    RoundRuleFreeze,
+    RuleDocument,
+    RuleException,
+    RuleRevision,
+    RuleSection,
+)
 from roadmap.models.schedule import Milestone, MilestonePhase, MilestoneStatus
 from roadmap.models.votes import (
     Ballot,
@@ -47,6 +56,7 @@ __all__ = [
     "DecisionMethod",
     "DecisionOutcome",
     "ElectorateKind",
+    "FrozenRuleRevision",
     "LinkKind",
     "Milestone",
     "MilestonePhase",
@@ -56,8 +66,14 @@ __all__ = [
     "ProposalLink",
     "ProposalStatus",
     "ReminderKind",
+    "RevisionStatus",
     "Round",
+    "RoundRuleFreeze",
     "RoundStatus",
+    "RuleDocument",
+    "RuleException",
+    "RuleRevision",
+    "RuleSection",
     "TieBreak",
     "Vote",
     "VoteElector",

@@ -74,6 +74,14 @@ class Proposal(models.Model):
     objections_close_at = models.DateTimeField(
         null=True, blank=True, help_text="End of the call for objections"
     )
+    rule_document = models.ForeignKey(
+        "roadmap.RuleDocument",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="proposals",
+        help_text="The rule document a rule change changes: accepting it starts a draft revision",
+    )
     superseded_by = models.ForeignKey(
         "self", null=True, blank=True, on_delete=models.PROTECT, related_name="supersedes"
     )

@@ -45,7 +45,7 @@ def proposal_list(*, user: Any, filters: dict[str, str] | None = None) -> QueryS
     filters = filters or {}
     rows = (
         Proposal.objects.filter(proposal_visibility_q(user))
-        .select_related("target_round", "benchmark", "author", "person_in_charge")
+        .select_related("target_round", "benchmark", "author", "person_in_charge", "rule_document")
         .annotate(open_concerns=Count("concerns", filter=Q(concerns__status=ConcernStatus.OPEN)))
         .order_by("-pk")
     )
@@ -63,7 +63,9 @@ def proposal_list(*, user: Any, filters: dict[str, str] | None = None) -> QueryS
 def proposal_get_for_user(*, user: Any, pk: int) -> Proposal:
     """The proposal, or NotFound where it does not exist or is someone else's draft."""
     proposal = (
-        Proposal.objects.select_related("target_round", "benchmark", "author", "person_in_charge")
+        Proposal.objects.select_related(
+            "target_round", "benchmark", "author", "person_in_charge", "rule_document"
+        )
         .filter(pk=pk)
         .first()
     )

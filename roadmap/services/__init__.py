@@ -4,5 +4,6 @@
 - ``proposals``: proposals, their links, watchers, comments and concerns;
 - ``decisions``: recording decisions (consensus, calls for objections, votes);
 - ``votes``: opening votes, ballots, closing and concluding them;
-- ``reminders``: reminding organisations that have not voted.
+- ``reminders``: reminding organisations that have not voted;
+- ``rules``: rule documents and revisions, drafts, a round's freeze and its exceptions.
 """

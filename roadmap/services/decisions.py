@@ -30,6 +30,7 @@ from roadmap.models import (
     Vote,
 )
 from roadmap.permissions import can_run_proposal
+from roadmap.services.rules.drafts import draft_for_accepted_proposal
 from roadmap.services.transitions import capacities, move
 
 
@@ -95,6 +96,9 @@ def decision_record(
         )
         for url in links or []:
             DecisionLink.objects.create(decision=decision, url=url)
+        if proposal is not None and outcome == DecisionOutcome.ACCEPTED:
+            # An accepted rule change that names its document starts its draft revision.
+            draft_for_accepted_proposal(proposal=proposal, decision=decision)
         audit_record(
             actor=actor,
             action="decision.record",

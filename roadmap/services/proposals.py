@@ -27,6 +27,7 @@ from roadmap.models import (
     ProposalLink,
     ProposalStatus,
     Round,
+    RuleDocument,
 )
 from roadmap.permissions import (
     can_comment,
@@ -81,8 +82,10 @@ def proposal_create(
     benchmark: Benchmark | None = None,
     person_in_charge: Person | None = None,
     links: list[str] | None = None,
+    rule_document: RuleDocument | None = None,
 ) -> Proposal:
-    """A member files a draft; its author watches it from the start."""
+    """A member files a draft; its author watches it from the start. A rule change may name
+    the rule document it changes: its acceptance then starts a draft revision of it."""
     if not can_file_proposal(actor):
         raise PermissionDenied("Only members of the working group file proposals.")
     _check_text(title, body)
@@ -97,6 +100,7 @@ def proposal_create(
             benchmark=benchmark,
             author=author,
             person_in_charge=person_in_charge,
+            rule_document=rule_document,
         )
         proposal.watchers.add(author)
         audit_record(
@@ -124,6 +128,7 @@ def proposal_update(
     target_round: Round | None,
     benchmark: Benchmark | None,
     person_in_charge: Person | None,
+    rule_document: RuleDocument | None = None,
 ) -> Proposal:
     """Its author, person in charge or a chair edit the text until a decision process starts."""
     if not can_edit_proposal(actor, proposal):
@@ -142,6 +147,7 @@ def proposal_update(
         "target_round": target_round,
         "benchmark": benchmark,
         "person_in_charge": person_in_charge,
+        "rule_document": rule_document,
     }
     with transaction.atomic():
         locked = Proposal.objects.select_for_update().get(pk=proposal.pk)

@@ -24,9 +24,10 @@ from roadmap.forms import (
     TransitionForm,
     VoteForm,
 )
-from roadmap.models import Concern, Proposal, ProposalKind, ProposalStatus, Round
-from roadmap.permissions import can_edit_proposal, can_file_proposal
+from roadmap.models import Concern, Proposal, ProposalKind, ProposalStatus, Round, RuleDocument
+from roadmap.permissions import can_edit_proposal, can_edit_rules, can_file_proposal
 from roadmap.selectors import proposals as selectors
+from roadmap.selectors.rules import proposal_rule_revisions
 from roadmap.services import decisions, proposals, votes
 from roadmap.views.base import action, cleaned, found
 
@@ -65,6 +66,10 @@ def proposal_detail(request: HttpRequest, pk: int) -> HttpResponse:
                 "now": now,
                 "vote_form": VoteForm(initial={"options": "yes, no"}),
                 "decide_form": DecideForm(),
+                "rule_revisions": proposal_rule_revisions(user=request.user, proposal=proposal),
+                "can_start_draft": can_edit_rules(request.user)
+                and proposal.status == ProposalStatus.ACCEPTED,
+                "rule_documents": RuleDocument.objects.order_by("slug"),
             },
         )
 
@@ -107,6 +112,7 @@ def proposal_edit(request: HttpRequest, pk: int) -> HttpResponse:
         "target_round": proposal.target_round,
         "benchmark": proposal.benchmark,
         "person_in_charge": proposal.person_in_charge,
+        "rule_document": proposal.rule_document,
     }
     form = ProposalForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():

@@ -22,6 +22,7 @@ from django.utils import timezone
 from core.audit import audit_record
 from core.errors import InvalidTransition
 from core.work import Execution, heartbeat
+from roadmap.selectors.round_rules import round_ruleset
 from submissions import checker, notifications, storage
 from submissions.intake_checks import IntakeRefusal, find_org_folder, refuse_foreign_package
 from submissions.models import (
@@ -159,7 +160,9 @@ def _start_validation(
         )
         SystemDescription.objects.bulk_create(_system_descriptions(version, org_folder))
         report = ValidationReport.objects.create(
-            version=version, ruleset=version.submission.round.ruleset, started_at=timezone.now()
+            version=version,
+            ruleset=round_ruleset(version.submission.round),  # the frozen one, once frozen
+            started_at=timezone.now(),
         )
         queued_at = timezone.now()
         BenchmarkCheck.objects.bulk_create(

@@ -1,0 +1,48 @@
+"""A round whose rules are frozen is checked with the frozen ruleset, not the planned one."""
+
+from __future__ import annotations
+
+import pytest
+
+from roadmap.services.rules.freezes import rule_freeze_create
+from roadmap.services.rules.revisions import rule_revision_import
+from submissions.models.validation import LogCheckCache
+from submissions.services.intake import version_upload
+from tests.submissions.packages import generated_org, tar_gz
+
+pytestmark = pytest.mark.usefixtures("eager", "submissions_root")
+
+
+def _upload(submitter, round_, org, tmp_path, capture):
+    with capture(execute=True):
+        version = version_upload(
+            actor=submitter,
+            round=round_,
+            organization=org,
+            stream=tar_gz(generated_org(tmp_path)),
+            original_name="acme.tar.gz",
+        )
+    version.refresh_from_db()
+    return version
+
+
+def test_validation_uses_the_planned_ruleset_until_the_freeze_then_the_frozen_one(
+    round_open, acme, acme_submitter, chair, tmp_path, django_capture_on_commit_callbacks
+):
+    before = _upload(
+        acme_submitter, round_open, acme, tmp_path / "a", django_capture_on_commit_callbacks
+    )
+    assert before.report.ruleset == round_open.ruleset == "5.1.0"
+    rule_revision_import(
+        actor=None, document="training", source="= Rules\n\n== A\n\nB.\n", message="m"
+    )
+    rule_freeze_create(actor=chair, round=round_open, ruleset="5.0.0")
+    after = _upload(
+        acme_submitter, round_open, acme, tmp_path / "b", django_capture_on_commit_callbacks
+    )
+    assert after.report.ruleset == "5.0.0"
+    assert after.report.package_json["ruleset"] == "5.0.0"
+    # The logs were checked (and their results cached) under the frozen ruleset.
+    assert LogCheckCache.objects.filter(ruleset="5.0.0").exists()
+    round_open.refresh_from_db()
+    assert round_open.ruleset == "5.1.0"  # the plan is kept; the freeze decides
