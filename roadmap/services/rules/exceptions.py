@@ -90,11 +90,14 @@ def rule_exception_grant(
     later = _later_revision(document, frozen, later_revision)
     with transaction.atomic():
         if decision is None:
+            # Decisions are a public register: a members-only document's section title stays
+            # out of it (the exception itself is shown only to who may read the document).
+            about = section.title if document.public else "a section of the members-only rules"
             decision = decision_record(
                 actor=actor,
                 outcome=DecisionOutcome.ACCEPTED,
                 method=DecisionMethod.CONSENSUS,
-                title=f"Exception for {round.name}: {section.title}"[:200],
+                title=f"Exception for {round.name}: {about}"[:200],
                 text=decision_text,
                 round=round,
             )

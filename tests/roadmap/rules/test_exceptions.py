@@ -158,3 +158,16 @@ def test_the_changes_since_the_freeze_carry_the_exceptions_on_their_sections(
     renamed = by_path["Benchmarks > Lifecycle of a benchmark"]
     assert renamed.change == "renamed" and renamed.exceptions == (on_renamed,)
     assert doc.unmatched == (on_overview,)  # Overview did not change since the freeze
+
+
+def test_an_exception_on_members_only_rules_keeps_their_section_out_of_the_public_decision(
+    frozen_round, chair, asker, client
+):
+    RuleDocument.objects.filter(slug="training").update(public=False)
+    exception = grant(chair, frozen_round, asker, decision_text="Agreed on the call.")
+    decision = exception.decision
+    # Decisions are a public register; the section's title belongs to the members.
+    assert "Benchmarks" not in decision.title and frozen_round.name in decision.title
+    for url in (decision.get_absolute_url(), "/roadmap/decisions/", "/api/roadmap/decisions"):
+        response = client.get(url)
+        assert response.status_code == 200 and b"Benchmarks" not in response.content, url
