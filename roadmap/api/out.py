@@ -8,6 +8,7 @@ from typing import Any
 from roadmap.api import schemas as s
 from roadmap.models import BenchmarkVersion, Decision, Milestone, Proposal, Round, Vote
 from roadmap.selectors.catalogue import target_of
+from roadmap.selectors.proposals import visible_rule_document
 
 
 def milestone(m: Milestone, now: datetime) -> s.MilestoneOut:
@@ -51,7 +52,8 @@ def round_fields(r: Round) -> dict[str, Any]:
     }
 
 
-def proposal_fields(p: Proposal) -> dict[str, Any]:
+def proposal_fields(p: Proposal, *, user: Any) -> dict[str, Any]:
+    document = visible_rule_document(user, p)
     return {
         "id": p.pk,
         "reference": p.reference,
@@ -62,7 +64,7 @@ def proposal_fields(p: Proposal) -> dict[str, Any]:
         "benchmark": p.benchmark.slug if p.benchmark else None,
         "author": p.author.slug,
         "person_in_charge": p.person_in_charge.slug if p.person_in_charge else None,
-        "rule_document": p.rule_document.slug if p.rule_document_id else None,
+        "rule_document": document.slug if document else None,
         "url": p.get_absolute_url(),
     }
 

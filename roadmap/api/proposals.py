@@ -34,7 +34,7 @@ class ProposalFilters(Schema):
 def _detail(request: HttpRequest, proposal: Proposal) -> s.ProposalDetailOut:
     page = selectors.proposal_page(user=request.user, proposal=proposal, now=timezone.now())
     return s.ProposalDetailOut(
-        **out.proposal_fields(proposal),
+        **out.proposal_fields(proposal, user=request.user),
         body=proposal.body,
         body_html=str(render_markdown(proposal.body)),
         needs=page.needs,
@@ -95,7 +95,7 @@ def proposal_list(
     request: HttpRequest, filters: ProposalFilters = Query(...)
 ) -> list[s.ProposalOut]:
     rows = selectors.proposal_list(user=request.user, filters=filters.dict())[:500]
-    return [s.ProposalOut(**out.proposal_fields(p)) for p in rows]
+    return [s.ProposalOut(**out.proposal_fields(p, user=request.user)) for p in rows]
 
 
 @router.post("/proposals", response={201: s.ProposalDetailOut}, auth=auth_required)

@@ -19,6 +19,7 @@ from roadmap.models import (
     ConcernStatus,
     Decision,
     Proposal,
+    RuleDocument,
     Vote,
     VoteStatus,
 )
@@ -31,6 +32,7 @@ from roadmap.permissions import (
     can_run_proposal,
     can_view_discussion,
     can_view_proposal,
+    can_view_rule_document,
     can_watch,
     is_in_charge,
     person_of,
@@ -86,6 +88,7 @@ class ProposalPage:
     running_vote: Vote | None
     moves: list[Edge]
     history: list[AuditEvent]
+    rule_document: RuleDocument | None  # the document it changes, if the viewer may read it
     may: dict[str, bool] = field(default_factory=dict)
     resolvable: set[int] = field(default_factory=set)
     watching: bool = False
@@ -117,6 +120,7 @@ def proposal_page(*, user: Any, proposal: Proposal, now: datetime) -> ProposalPa
         running_vote=running,
         moves=moves_for(user, proposal),
         history=list(audit_history(proposal).order_by("created_at", "id")),
+        rule_document=visible_rule_document(user, proposal),
         may={
             "edit": can_edit_proposal(user, proposal),
             "comment": can_comment(user, proposal),
@@ -130,6 +134,13 @@ def proposal_page(*, user: Any, proposal: Proposal, now: datetime) -> ProposalPa
         resolvable={c.pk for c in concerns if can_resolve_concern(user, c)},
         watching=bool(person) and proposal.watchers.filter(pk=person.pk).exists(),
     )
+
+
+def visible_rule_document(user: Any, proposal: Proposal) -> RuleDocument | None:
+    """The rule document a proposal changes, unless it is members-only and ``user`` is not a
+    member: the proposal is public, the document's name is not."""
+    document = proposal.rule_document
+    return document if document is not None and can_view_rule_document(user, document) else None
 
 
 def _undecided(vote: Vote) -> bool:

@@ -133,3 +133,22 @@ def test_implemented_is_reached_only_from_accepted(rule_change, chair, training)
     proposal_decide(actor=chair, proposal=rule_change, outcome="rejected", text="No")
     with pytest.raises(InvalidTransition):
         proposal_services.proposal_transition(actor=chair, proposal=rule_change, to="implemented")
+
+
+@pytest.mark.parametrize("role", ["anonymous", "observer", "member"])
+def test_a_public_rule_change_names_its_members_only_document_to_members_only(
+    rule_change, training, client, request, role
+):
+    training.public = False
+    training.title = "Confidential Training Rules"
+    training.save(update_fields=["public", "title"])
+    if role != "anonymous":
+        client.force_login(request.getfixturevalue(role))
+    page = client.get(rule_change.get_absolute_url())
+    api = client.get(f"/api/roadmap/proposals/{rule_change.pk}").json()
+    listed = client.get("/api/roadmap/proposals").json()
+    assert page.status_code == 200  # the proposal itself is public
+    member = role == "member"
+    assert (b"Confidential Training Rules" in page.content) is member
+    assert api["rule_document"] == ("training" if member else None)
+    assert [p["rule_document"] for p in listed] == ["training" if member else None]
