@@ -1,9 +1,9 @@
 """What the submission service tells people, through the working group's outbox.
 
 The services call one function here at each event (a verdict, an objection filed or decided,
-an extension, publication); the beat task ``submissions.send_reminders`` announces windows that
-open and reminds organisations of the deadline. Every message has an event key, so an event
-announced twice sends nothing the second time.
+an extension, publication); the beat task ``notifications.submission_reminders`` announces
+windows that open and reminds organisations of the deadline. Every message has an event key, so
+an event announced twice sends nothing the second time.
 """
 
 from __future__ import annotations
@@ -25,6 +25,7 @@ from submissions.models import (
     SubmissionWindow,
 )
 from submissions.models.intake import VersionStatus
+from submissions.policy import counting_version
 from wg.models import Person, Role, RoundRegistration
 from wg.notifications import kind_register, notification_enqueue, recipients_for_people
 from wg.notifications.announcements import announcement_send
@@ -250,9 +251,6 @@ def deadline_reminders(*, now: datetime | None = None) -> int:
     """Remind every organisation registered for a round (or that uploaded to it) and without a
     valid version: seven days, one day and one hour before its deadline (its extension's end, if
     it has one). Each reminder goes out once; returns how many messages were written."""
-    # Imported here: the review services import this module to announce their events.
-    from submissions.services.review import counting_version
-
     now = now or timezone.now()
     count = 0
     windows = (
