@@ -14,7 +14,7 @@ from typing import Any
 from django.db.models import Q
 
 from roadmap.lifecycle import PROPOSAL_EDITABLE, PROPOSAL_OPEN
-from roadmap.models import ConcernStatus, ProposalStatus
+from roadmap.models import ProposalStatus
 from wg.permissions import can_manage_round, is_chair, is_member
 
 
@@ -88,10 +88,6 @@ def can_resolve_concern(user: Any, concern: Any) -> bool:
         return True
     person = person_of(user)
     return person is not None and is_member(user) and concern.raised_by_id == person.pk
-
-
-def concern_is_open(concern: Any) -> bool:
-    return concern.status == ConcernStatus.OPEN
 
 
 def can_run_proposal(user: Any) -> bool:
