@@ -12,7 +12,7 @@ from roadmap.models import Round
 from submissions.models import DeadlineExtension, Objection, Submission, SubmissionVersion
 from submissions.models.review import ObjectionStatus
 from submissions.phases import window_state
-from submissions.policy import can_view_submission, counting_version
+from submissions.policy import can_view_submission, counting_version, joint_partners
 from submissions.selectors import RoundOverview, round_for_submitter, round_overview
 from wg.models import (
     Announcement,
@@ -107,6 +107,8 @@ def round_dashboard(*, round: Round, now: datetime) -> RoundDashboard:
     extensions = {e.organization_id: e for e in window.extensions.all()} if window else {}
     objections = list(round.objections.select_related("filed_by", "against"))
     joints = list(JointSubmission.objects.filter(round=round).select_related("first", "second"))
+    partners = joint_partners(round)  # recorded here or named on a submission in the review
+    names = Organization.objects.in_bulk(set().union(*partners.values()))
     org_ids = set(registrations) | set(submissions)
     rows = []
     for org in Organization.objects.filter(pk__in=org_ids).order_by("name"):
@@ -123,11 +125,9 @@ def round_dashboard(*, round: Round, now: datetime) -> RoundDashboard:
                 extension=extensions.get(org.pk),
                 open_by=sum(1 for o in open_ if o.filed_by_id == org.pk),
                 open_against=sum(1 for o in open_ if o.against_id == org.pk),
-                joint_with=[
-                    j.second if j.first_id == org.pk else j.first
-                    for j in joints
-                    if org.pk in (j.first_id, j.second_id)
-                ],
+                joint_with=sorted(
+                    (names[p] for p in partners.get(org.pk, ())), key=lambda o: o.name
+                ),
             )
         )
     return RoundDashboard(

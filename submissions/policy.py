@@ -16,6 +16,7 @@ are the submission rules' "Review" section:
 
 from __future__ import annotations
 
+from collections import defaultdict
 from datetime import datetime
 from typing import Any
 
@@ -30,7 +31,7 @@ from submissions.models import (
 )
 from submissions.models.intake import VersionStatus
 from submissions.models.review import ObjectionStatus
-from wg.models import Role
+from wg.models import JointSubmission, Role
 from wg.permissions import acts_for_organizations, powers
 
 # --- Which version counts, and who submitted --------------------------------------------------
@@ -55,19 +56,36 @@ def _counting_ids(round_: Any) -> QuerySet[Submission]:
     )
 
 
+def joint_partners(round_: Any) -> dict[int, set[int]]:
+    """Each organisation's partners in the round's joint submissions: the partners the review
+    chair named on its submission, and the pairs the chairs recorded for the round on their
+    dashboard (either of the two may hold the package)."""
+    partners: dict[int, set[int]] = defaultdict(set)
+    named = JointPartner.objects.filter(submission__round=round_).values_list(
+        "submission__organization_id", "organization_id"
+    )
+    for owner, partner in named:
+        partners[owner].add(partner)
+    for first, second in JointSubmission.objects.filter(round=round_).values_list(
+        "first_id", "second_id"
+    ):
+        partners[first].add(second)
+        partners[second].add(first)
+    return partners
+
+
 def submitting_org_ids(round_: Any) -> frozenset[int]:
     """Organisations that submitted to the round: a counting version with at least one
     accepted (scored) result, and the partners of such a joint submission."""
     counting = _counting_ids(round_).filter(counting_id__isnull=False).values("counting_id")
     scored = Score.objects.filter(version_id__in=counting, score_minutes__isnull=False)
-    submission_ids = set(scored.values_list("version__submission_id", flat=True))
-    owners = Submission.objects.filter(pk__in=submission_ids).values_list(
-        "organization_id", flat=True
+    owners = set(
+        Submission.objects.filter(pk__in=scored.values("version__submission_id")).values_list(
+            "organization_id", flat=True
+        )
     )
-    partners = JointPartner.objects.filter(submission_id__in=submission_ids).values_list(
-        "organization_id", flat=True
-    )
-    return frozenset(owners) | frozenset(partners)
+    partners = joint_partners(round_)
+    return frozenset(owners.union(*(partners.get(owner, set()) for owner in owners)))
 
 
 def uploads_closed(round_: Any, now: datetime) -> bool:

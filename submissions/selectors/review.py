@@ -16,7 +16,6 @@ from roadmap.models import Round
 from submissions import assignments
 from submissions.models import (
     HyperparameterBorrowing,
-    JointPartner,
     Objection,
     ResultChange,
     ReviewAssignment,
@@ -32,6 +31,7 @@ from submissions.policy import (
     can_review_round,
     cosigning_org_ids,
     counting_version,
+    joint_partners,
     submitting_org_ids,
     withdrawing_org_ids,
 )
@@ -133,6 +133,7 @@ def ranking_submitters(round_: Round) -> list[assignments.Submitter]:
     counts: dict[int, list[int]] = defaultdict(lambda: [0, 0, 0])  # results, large, scale
     partners: dict[int, set[int]] = defaultdict(set)
     names = dict(Organization.objects.values_list("pk", "name"))
+    joint = joint_partners(round_)
     for submission in Submission.objects.filter(round=round_):
         version = counting_version(submission)
         if version is None:
@@ -140,11 +141,7 @@ def ranking_submitters(round_: Round) -> list[assignments.Submitter]:
         scored = _scored(version)
         if not scored:
             continue
-        team = {submission.organization_id} | set(
-            JointPartner.objects.filter(submission=submission).values_list(
-                "organization_id", flat=True
-            )
-        )
+        team = {submission.organization_id} | joint.get(submission.organization_id, set())
         for org_id in team:
             partners[org_id] |= team - {org_id}
             for _system, _benchmark, accelerators in scored:
@@ -236,20 +233,20 @@ def _submitter_rows(round_: Round) -> list[SubmitterRow]:
                 partner_of=[],
             )
         )
-    results_of = {row.organization.pk: row.results for row in rows}
-    for partner in JointPartner.objects.filter(
-        submission__round=round_, organization_id__in=submitting
-    ).select_related("organization", "submission__organization"):
-        owner = partner.submission.organization
-        rows.append(
-            SubmitterRow(
-                organization=partner.organization,
-                submission=None,
-                counting=None,
-                results=results_of.get(owner.pk, 0),  # the joint submission's results
-                partner_of=[owner],
+    partners = joint_partners(round_)
+    orgs = Organization.objects.in_bulk(set().union(*partners.values()))
+    for owner_row in [row for row in rows if row.results]:
+        owner = owner_row.organization
+        for partner_id in sorted(partners.get(owner.pk, ())):
+            rows.append(
+                SubmitterRow(
+                    organization=orgs[partner_id],
+                    submission=None,
+                    counting=None,
+                    results=owner_row.results,  # the joint submission's results
+                    partner_of=[owner],
+                )
             )
-        )
     return sorted(rows, key=lambda r: (-r.results, r.organization.name.lower()))
 
 

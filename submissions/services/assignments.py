@@ -14,7 +14,12 @@ from roadmap.models import Round
 from submissions import assignments
 from submissions.models import JointPartner, ReviewAssignment, Submission
 from submissions.models.review import AssignmentPool
-from submissions.policy import can_manage_review, submitting_org_ids, uploads_closed
+from submissions.policy import (
+    can_manage_review,
+    joint_partners,
+    submitting_org_ids,
+    uploads_closed,
+)
 from submissions.selectors.review import ranking_submitters
 from wg.models import Organization
 
@@ -121,17 +126,8 @@ def review_assignment_remove(*, actor: Any, assignment: ReviewAssignment) -> Non
 
 def _partners_of(round_: Round, org_id: int) -> set[int]:
     """The organisations that share a joint submission with ``org_id`` in the round."""
-    subs = Submission.objects.filter(round=round_)
-    owned = JointPartner.objects.filter(submission__in=subs, submission__organization_id=org_id)
-    joined = JointPartner.objects.filter(submission__in=subs, organization_id=org_id)
-    partners = set(owned.values_list("organization_id", flat=True))
-    partners |= set(joined.values_list("submission__organization_id", flat=True))
-    partners |= set(
-        JointPartner.objects.filter(submission__in=joined.values("submission_id")).values_list(
-            "organization_id", flat=True
-        )
-    )
-    return partners - {org_id}
+    teams = [{owner} | partners for owner, partners in joint_partners(round_).items()]
+    return set().union(*(team for team in teams if org_id in team)) - {org_id}
 
 
 def submission_partner_add(

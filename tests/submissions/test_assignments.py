@@ -1,8 +1,10 @@
 """Review assignments as the rules' "Required reviews" set them, and the review chair's edits."""
 
 import pytest
+from django.utils import timezone
 
 from core.errors import DomainError, PermissionDenied
+from portal.dashboard import round_dashboard
 from submissions.assignments import Pair, Submitter, plan
 from submissions.models import ReviewAssignment, SystemDescription
 from submissions.services.assignments import (
@@ -131,6 +133,36 @@ def test_large_systems_and_joint_partners_from_the_database(
         amd.pk,
         "standard",
     ) not in pairs
+
+
+@pytest.mark.usefixtures("eager", "submissions_root")
+def test_a_joint_submission_recorded_on_the_chairs_dashboard_counts_in_the_review(
+    client, submitted, acme, amd, globex, chair, globex_submitter
+):
+    # The chairs record AMD + Globex on their dashboard; AMD uploaded the package.
+    client.force_login(chair)
+    client.post("/dashboard/rounds/v5.1/joint/", {"first": "amd", "second": "globex"})
+    close_window(submitted)
+    client.force_login(globex_submitter)
+    # Globex is a submitter of the round: it reviews, and sees Acme's package...
+    assert client.get("/rounds/v5.1/submissions/acme/").status_code == 200
+    assert 'data-testid="review"' in client.get("/rounds/v5.1/").content.decode()
+    # ...and AMD and Globex never review each other.
+    result = review_assignments_compute(actor=chair, round=submitted)
+    assert {(amd.pk, globex.pk), (globex.pk, amd.pk)}.isdisjoint(
+        (p.reviewer, p.reviewee) for p in result.pairs
+    )
+    with pytest.raises(DomainError, match="joint-submission partner"):
+        review_assignment_add(actor=chair, round=submitted, reviewer=globex, reviewee=amd)
+
+
+@pytest.mark.usefixtures("eager", "submissions_root")
+def test_a_partner_named_in_the_review_shows_on_the_chairs_dashboard(submitted, amd, globex, chair):
+    submission_partner_add(
+        actor=chair, submission=submitted.submissions.get(organization=amd), organization=globex
+    )
+    board = round_dashboard(round=submitted, now=timezone.now())
+    assert {r.organization.slug: r.joint_with for r in board.rows}["amd"] == [globex]
 
 
 @pytest.mark.usefixtures("eager", "submissions_root")
