@@ -15,15 +15,12 @@ from ninja.errors import HttpError
 from ninja.security import HttpBearer, SessionAuth
 
 from wg.models import ApiToken
+from wg.selectors import api_token_active
 
 
 class TokenAuth(HttpBearer):
     def authenticate(self, request: HttpRequest, token: str) -> Any:
-        row = (
-            ApiToken.objects.select_related("user")
-            .filter(token_hash=ApiToken.hash(token), revoked_at__isnull=True, user__is_active=True)
-            .first()
-        )
+        row = api_token_active(token)
         if row is None:
             # A wrong token is an error even on public endpoints: the script should know.
             raise HttpError(401, "Invalid or revoked API token.")

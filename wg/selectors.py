@@ -11,6 +11,7 @@ from django.utils import timezone
 from core.audit import audit_history
 from core.models import AuditEvent
 from wg.models import (
+    ApiToken,
     Invitation,
     InvitationStatus,
     Membership,
@@ -135,3 +136,12 @@ def outbox_list(*, status: str = "", limit: int = 200) -> list[Notification]:
     if status:
         rows = rows.filter(status=status)
     return list(rows[:limit])
+
+
+def api_token_active(raw: str) -> ApiToken | None:
+    """The unrevoked token of an active account that ``raw`` is, with its user, or None."""
+    return (
+        ApiToken.objects.select_related("user")
+        .filter(token_hash=ApiToken.hash(raw), revoked_at__isnull=True, user__is_active=True)
+        .first()
+    )

@@ -18,8 +18,8 @@ from benchmarks_runner.models import HardwareProfile, HostMode, WorkerHost
 from benchmarks_runner.sysinfo import SystemDescription
 from core.audit import audit_record
 from core.errors import DomainError, NotFound, PermissionDenied
-from wg.models import ApiToken
 from wg.permissions import can_operate_runners
+from wg.selectors import api_token_active
 
 NAME = re.compile(r"^[a-z0-9][a-z0-9-]{0,62}$")
 CLASS = re.compile(r"^[a-z0-9][a-z0-9_-]{0,39}$")
@@ -55,11 +55,7 @@ def _token_owner(token: str) -> Any:
             "A runner token is required: set RUNNER_TOKEN or pass --token (create one with "
             "'manage.py api_token USERNAME --name NAME' for a chair or staff account)."
         )
-    row = (
-        ApiToken.objects.select_related("user")
-        .filter(token_hash=ApiToken.hash(token), revoked_at__isnull=True, user__is_active=True)
-        .first()
-    )
+    row = api_token_active(token)
     if row is None:
         raise RegistrationRefused("The runner token is invalid or revoked.")
     if not can_operate_runners(row.user):
