@@ -149,20 +149,3 @@ def submission_partner_add(
                 after={"partner": organization.slug},
             )
     return partner
-
-
-def submission_partner_remove(
-    *, actor: Any, submission: Submission, organization: Organization
-) -> None:
-    _require_manager(actor, submission.round)
-    with transaction.atomic():
-        deleted, _ = JointPartner.objects.filter(
-            submission=submission, organization=organization
-        ).delete()
-        if deleted:
-            audit_record(
-                actor=actor,
-                action="submission.partner_remove",
-                obj=submission,
-                before={"partner": organization.slug},
-            )

@@ -8,7 +8,6 @@ from wg.services.invitations import (
     invitation_revoke,
 )
 from wg.services.organizations import (
-    joint_submission_delete,
     joint_submission_record,
     organization_create,
     organization_update,
@@ -35,7 +34,6 @@ __all__ = [
     "invitation_get_open",
     "invitation_resend",
     "invitation_revoke",
-    "joint_submission_delete",
     "joint_submission_record",
     "membership_ensure",
     "organization_create",

@@ -124,16 +124,3 @@ def joint_submission_record(
                 after={"round": round.name, "organizations": [first.slug, second.slug]},
             )
     return joint
-
-
-def joint_submission_delete(*, actor: Any, joint: JointSubmission) -> None:
-    if not can_record_joint_submission(actor):
-        raise PermissionDenied("Only the chairs change joint submissions.")
-    with transaction.atomic():
-        audit_record(
-            actor=actor,
-            action="joint_submission.delete",
-            obj=joint,
-            before={"organizations": [joint.first_id, joint.second_id]},
-        )
-        joint.delete()
