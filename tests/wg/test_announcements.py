@@ -27,6 +27,19 @@ def test_a_chair_writes_to_the_list_and_members_read_the_archive(
 
 
 @pytest.mark.django_db
+def test_the_archive_shows_what_the_service_announced_by_itself(client, member):
+    # Window openings and publications are announced by beat and services, with no author.
+    announcement_send(
+        actor=None, event_key="submission.window:open:v9.9", subject="v9.9 is open", body="Go"
+    )
+    client.force_login(member)
+    response = client.get("/wg/announcements/")
+    assert response.status_code == 200
+    assert "v9.9 is open" in response.content.decode()
+    assert "the service" in response.content.decode()
+
+
+@pytest.mark.django_db
 def test_without_a_list_address_it_is_archived_and_marked_not_sent(chair, settings):
     settings.WG_MAILING_LIST = ""
     announcement = announcement_send(actor=chair, subject="Hello", body="Text")
