@@ -153,6 +153,14 @@ def test_a_finished_run_shows_its_result_curve_and_verdict(client, member):
     assert 'data-final="true"' in page and "data-poll" not in page
 
 
+def test_a_run_whose_requester_account_was_deleted_still_shows(client, member, chair):
+    run = run_enqueue(actor=chair, benchmark="digits_mlp")[0]
+    Run.objects.filter(pk=run.pk).update(requested_by=None)  # on_delete=SET_NULL
+    client.force_login(member)
+    response = client.get(f"/runner/runs/{run.pk}/")
+    assert response.status_code == 200 and "by system" in response.content.decode()
+
+
 @pytest.fixture
 def submitted_score(db, member):
     round_ = Round.objects.create(name="v5.1", ruleset="5.1.0")
