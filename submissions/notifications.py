@@ -221,6 +221,8 @@ def windows_opened(*, now: datetime | None = None) -> int:
     for window in SubmissionWindow.objects.select_related("round").filter(
         opens_at__lte=now, deadline__gt=now
     ):
+        if window.round.is_cancelled:
+            continue
         key = f"{WINDOW.code}:open:{window.round.name}:{window.opens_at.isoformat()}"
         deadline = format_wg_time(window.deadline)
         subject = f"MLPerf Training {window.round.name} is open for submissions until {deadline}"
@@ -260,6 +262,8 @@ def deadline_reminders(*, now: datetime | None = None) -> int:
     )
     for window in windows:
         round_ = window.round
+        if round_.is_cancelled:
+            continue
         org_ids = set(
             RoundRegistration.objects.filter(round=round_).values_list("organization_id", flat=True)
         )

@@ -16,6 +16,7 @@ class Phase(enum.StrEnum):
     EXTENDED = "extended"  # after the grace period, within this organisation's extension
     REVIEW = "review"
     CLOSED = "closed"
+    CANCELLED = "cancelled"  # the round was cancelled on the roadmap: nothing is taken
 
 
 @dataclass(frozen=True)
@@ -39,7 +40,9 @@ def window_state(
             (e for e in window.extensions.all() if e.organization_id == organization_id), None
         )
     closes_at = max(window.closes_at, extension.until) if extension else window.closes_at
-    if now < window.opens_at:
+    if window.round.is_cancelled:
+        phase = Phase.CANCELLED
+    elif now < window.opens_at:
         phase = Phase.NOT_OPEN
     elif now <= window.deadline:
         phase = Phase.OPEN

@@ -102,6 +102,11 @@ class Round(models.Model):
     def is_published(self) -> bool:
         return self.published_at is not None
 
+    @property
+    def is_cancelled(self) -> bool:
+        """A cancelled round takes no submissions and announces nothing."""
+        return self.status == RoundStatus.CANCELLED
+
 
 class BenchmarkVersion(models.Model):
     """A benchmark as it is in one round; the run count comes from the official package."""

@@ -64,6 +64,8 @@ def _round_row(round_: Round, now: datetime) -> RoundRow:
     phase = window_state(window, organization_id=None, now=now).phase if window else None
     if round_.published_at is not None:
         status = "published"
+    elif round_.is_cancelled:
+        status = "cancelled"
     elif phase in (Phase.OPEN, Phase.GRACE, Phase.EXTENDED):
         status = "open for submissions"
     elif phase == Phase.NOT_OPEN:

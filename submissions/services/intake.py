@@ -201,6 +201,10 @@ def _check_on_time(
 ) -> bool:
     """Refuse an upload outside the window; returns whether it is a review-period fix."""
     server_time = f"The server's time is {format_wg_time(now, seconds=True)}."
+    if phase == Phase.CANCELLED:
+        raise UploadRefused(
+            f"{window.round.name} was cancelled: it takes no submissions. Nothing was stored."
+        )
     if phase == Phase.NOT_OPEN:
         raise UploadRefused(
             f"Submissions open at {format_wg_time(window.opens_at, seconds=True)}. {server_time}"

@@ -70,6 +70,19 @@ def test_an_upload_after_the_deadline_is_refused_with_the_deadline_and_server_ti
     assert not SubmissionVersion.objects.exists()
 
 
+def test_a_cancelled_round_takes_no_upload_and_stores_nothing(
+    round_open, acme, acme_submitter, chair, package, submissions_root
+):
+    from roadmap.services.rounds import round_transition
+
+    round_transition(actor=chair, round=round_open, to="cancelled", reason="too few benchmarks")
+    round_open.refresh_from_db()
+    with pytest.raises(UploadRefused, match=r"v5\.1 was cancelled: it takes no submissions"):
+        _upload(acme_submitter, round_open, acme, package)
+    assert not SubmissionVersion.objects.exists()
+    assert not list(submissions_root.rglob("*.*"))  # nothing spooled, nothing kept
+
+
 def test_an_upload_within_the_grace_period_is_accepted(
     round_open, acme, acme_submitter, package, submissions_root
 ):

@@ -255,3 +255,20 @@ def test_a_reminder_respects_the_extension(registered, acme, chair):
         r.event_key.rsplit(":", 1)[1] for r in rows if r.person.user.username == "acme-submitter"
     } == {"7d"}
     assert all(r.status in (NotificationStatus.QUEUED, NotificationStatus.SENT) for r in rows)
+
+
+def _cancel(round_, chair):
+    from roadmap.services.rounds import round_transition
+
+    round_transition(actor=chair, round=round_, to="cancelled", reason="not enough benchmarks")
+
+
+def test_a_cancelled_round_announces_no_window_and_sends_no_reminder(
+    registered, chair, settings, django_capture_on_commit_callbacks
+):
+    _cancel(registered, chair)
+    _deadline_in(registered, timedelta(hours=23))
+    with django_capture_on_commit_callbacks(execute=True):
+        assert notifications.windows_opened() == 0
+        assert notifications.deadline_reminders() == 0
+    assert _to(settings.WG_MAILING_LIST) == [] and _to("sub@acme.example") == []
