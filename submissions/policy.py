@@ -193,6 +193,12 @@ def cosigning_org_ids(user: Any, objection: Objection, *, now: datetime) -> list
     return [org_id for org_id in mine if org_id not in signed]
 
 
+def signed_org_ids(user: Any, objection: Objection) -> list[int]:
+    """The user's organisations that signed the objection at some point (withdrawn or not)."""
+    signers = {signer.organization_id for signer in objection.signers.all()}
+    return sorted(powers(user).submitter_org_ids & signers)
+
+
 def withdrawing_org_ids(user: Any, objection: Objection) -> list[int]:
     """An objector removes its own "by <org>" tag (while the objection is open)."""
     if objection.status != ObjectionStatus.OPEN:

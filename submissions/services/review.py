@@ -28,6 +28,7 @@ from submissions.policy import (
     cosigning_org_ids,
     counting_version,
     objecting_org_ids,
+    signed_org_ids,
     withdrawing_org_ids,
 )
 from wg.models import Organization
@@ -157,7 +158,8 @@ def objection_withdraw(
     mine = withdrawing_org_ids(actor, objection)
     org_id = on_behalf_of.pk if on_behalf_of is not None else (mine[0] if mine else None)
     if org_id is None or org_id not in mine:
-        if objection.status != ObjectionStatus.OPEN:
+        # Only an organisation that signed it learns where the objection stands.
+        if objection.status != ObjectionStatus.OPEN and signed_org_ids(actor, objection):
             raise InvalidTransition(
                 f"This objection is {objection.get_status_display().lower()} already."
             )

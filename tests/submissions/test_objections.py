@@ -108,6 +108,17 @@ def test_after_the_deadline_the_last_signature_removed_closes_it_at_once(
         objection_withdraw(actor=amd_submitter, objection=objection)
 
 
+def test_withdrawing_someone_elses_decided_objection_does_not_tell_its_status(
+    three, acme, amd_submitter, globex_submitter
+):
+    objection = objection_file(actor=amd_submitter, round=three, against=acme, text="seeds")
+    late = three.window.objections_close_at + timedelta(seconds=1)
+    objection = objection_withdraw(actor=amd_submitter, objection=objection, now=late)
+    with pytest.raises(PermissionDenied) as refused:
+        objection_withdraw(actor=globex_submitter, objection=objection)
+    assert "withdrawn" not in str(refused.value)
+
+
 def test_the_owner_acknowledges_marks_fix_required_and_may_upload_a_fix(
     client,
     three,
