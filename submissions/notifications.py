@@ -154,13 +154,18 @@ def objection_acknowledged(*, objection: Objection) -> None:
 
 
 def objection_decided(*, objection: Objection) -> None:
-    """Upheld, dismissed or withdrawn: both organisations; a fix allowed is due by review's end."""
+    """Upheld, dismissed or withdrawn: both organisations and every co-signer; a fix allowed is
+    due by review's end."""
     status = objection.get_status_display().lower()
     text = f"The objection was {status}." + (
         f"\nDecision: {objection.decision}" if objection.decision else ""
     )
+    signers = list(objection.signers.values_list("organization_id", flat=True))
     _objection_message(
-        objection, status, _submitters([objection.filed_by_id, objection.against_id]), text
+        objection,
+        status,
+        _submitters([objection.filed_by_id, objection.against_id, *signers]),
+        text,
     )
     if objection.status == "upheld" and objection.fix_required:
         window = SubmissionWindow.objects.filter(round_id=objection.round_id).first()

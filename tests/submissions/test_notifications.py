@@ -272,3 +272,24 @@ def test_a_cancelled_round_announces_no_window_and_sends_no_reminder(
         assert notifications.windows_opened() == 0
         assert notifications.deadline_reminders() == 0
     assert _to(settings.WG_MAILING_LIST) == [] and _to("sub@acme.example") == []
+
+
+def test_every_co_signer_hears_the_decision(
+    addresses, submitted, acme, amd_submitter, chair, django_capture_on_commit_callbacks
+):
+    from submissions.models import ObjectionSigner
+
+    close_window(submitted)
+    other = OrganizationFactory(name="Lenovo", slug="lenovo")
+    lenovo_sub = person_with_role(Role.SUBMITTER, other, username="lenovo-sub").user
+    _address(lenovo_sub, "sub@lenovo.example")
+    objection = objection_file(actor=amd_submitter, round=submitted, against=acme, text="Seeds")
+    ObjectionSigner.objects.create(
+        objection=objection, organization=other, signed_by=lenovo_sub, signed_at=timezone.now()
+    )
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        objection_decide(actor=chair, objection=objection, status="dismissed", decision="Fine")
+    assert [m.subject for m in _to("sub@lenovo.example")] == [
+        "v5.1: objection by AMD against Acme dismissed"
+    ]
