@@ -108,13 +108,27 @@ class AnnouncementAdmin(admin.ModelAdmin):
         return False
 
 
+class _RecordedByServices(admin.ModelAdmin):
+    """Shown, never edited here: the chairs' dashboard records these through services, with
+    their audit events (a joint pair grants review access)."""
+
+    def has_add_permission(self, request):  # type: ignore[no-untyped-def]
+        return False
+
+    def has_change_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+        return False
+
+    def has_delete_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+        return False
+
+
 @admin.register(RoundRegistration)
-class RoundRegistrationAdmin(admin.ModelAdmin):
+class RoundRegistrationAdmin(_RecordedByServices):
     list_display = ("round", "organization", "registered_by", "registered_at")
     list_filter = ("round",)
 
 
 @admin.register(JointSubmission)
-class JointSubmissionAdmin(admin.ModelAdmin):
+class JointSubmissionAdmin(_RecordedByServices):
     list_display = ("round", "first", "second", "note")
     list_filter = ("round",)

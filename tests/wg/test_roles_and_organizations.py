@@ -118,3 +118,11 @@ def test_a_joint_submission_is_one_pair_per_round(chair, org_a, org_b, submitter
         joint_submission_record(actor=chair, round=round_, organizations=(org_a, org_a))
     with pytest.raises(PermissionDenied):
         joint_submission_record(actor=submitter_a, round=round_, organizations=(org_a, org_b))
+
+
+def test_the_admin_shows_registrations_and_joint_submissions_but_never_writes_them(admin_client):
+    # A joint pair grants review access: it is recorded through the chairs' services, with
+    # their audit events, never by editing rows in the back office.
+    for model in ("roundregistration", "jointsubmission"):
+        assert admin_client.get(f"/admin/wg/{model}/").status_code == 200
+        assert admin_client.get(f"/admin/wg/{model}/add/").status_code == 403
