@@ -53,6 +53,10 @@ def refuse_foreign_package(org_folder: Path, submission: Submission, *, tree: Pa
     ``tree`` is the unpacked archive: when the organisation folder is the archive root, its
     name is the store's and says nothing about the package.
     """
+    # Here, not at the top: the local checker imports this module without Django.
+    from roadmap.selectors.round_rules import round_ruleset
+    from submissions.checker.official import allowed_benchmarks
+
     org = submission.organization
     accepted = {_norm(org.name), _norm(org.slug)} | {_norm(a.name) for a in org.affiliates.all()}
     named = org_folder.name if org_folder != tree else ""
@@ -66,11 +70,15 @@ def refuse_foreign_package(org_folder: Path, submission: Submission, *, tree: Pa
         others = ", ".join(sorted(claimed - accepted))
         raise IntakeRefusal(f"systems/*.json name another submitter ({others}), not {org.name}.")
     round_ = submission.round
+    # The round's benchmarks that its ruleset (the frozen one, once frozen) can check: a
+    # benchmark the validator would refuse is refused here, before anything is validated.
+    ruleset = round_ruleset(round_)
     allowed = set(round_.benchmark_versions.values_list("benchmark__slug", flat=True))
+    allowed &= set(allowed_benchmarks(ruleset))
     foreign = foreign_benchmarks(org_folder, allowed)
     if foreign:
         raise IntakeRefusal(
-            foreign_benchmark_message(*foreign[0], round_name=round_.name, ruleset=round_.ruleset,
+            foreign_benchmark_message(*foreign[0], round_name=round_.name, ruleset=ruleset,
                                       allowed=allowed)
         )  # fmt: skip
 
