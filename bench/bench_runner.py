@@ -15,13 +15,14 @@
    benchmark process (the attempt's started_at), on the broker of CELERY_BROKER_URL.
 
 Uses a scratch SQLite database under a temporary folder (or DATABASE_URL) and the broker of
-CELERY_BROKER_URL (the filesystem transport without it); one real runner process
-(``manage.py runner``), started before the clock starts.
+CELERY_BROKER_URL (without it, an embedded Redis server the bench starts in that folder); one
+real runner process (``manage.py runner``), started before the clock starts.
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import resource
 import statistics
@@ -72,6 +73,19 @@ def run(tmp: Path, args: argparse.Namespace) -> None:
 
     call_command("migrate", verbosity=0)
     user = get_user_model().objects.create_superuser("bench", password="x")
+    with contextlib.ExitStack() as stack:
+        if settings.EMBEDDED_BROKER_DIR is not None:
+            from core.embedded_broker import EmbeddedBroker, stop_process
+
+            broker = EmbeddedBroker(settings.EMBEDDED_BROKER_DIR)
+            stack.enter_context(broker.ownership(wait=10))
+            stack.callback(stop_process, broker.start(output=subprocess.DEVNULL))
+        _measure(env, user, args)
+
+
+def _measure(env: dict[str, str], user, args: argparse.Namespace) -> None:
+    from django.conf import settings
+
     runner = subprocess.Popen(
         [sys.executable, "manage.py", "runner", "--name", "bench-cpu", "--class", "cpu",
          "--loglevel", "WARNING"],
