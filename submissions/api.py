@@ -16,6 +16,7 @@ from ninja.files import UploadedFile
 
 from core.errors import PermissionDenied
 from roadmap.models import Round
+from roadmap.selectors.round_rules import round_benchmark_versions
 from submissions import selectors
 from submissions.models import Objection, SubmissionVersion
 from submissions.services import intake, publication, review
@@ -136,7 +137,7 @@ def _round_out(r: Round) -> RoundOut:
             BenchmarkOut(
                 slug=v.benchmark.slug, task=v.benchmark.task, runs_required=v.runs_required
             )
-            for v in r.benchmark_versions.all()
+            for v in round_benchmark_versions(r)
         ],
     )
 

@@ -54,8 +54,7 @@ def refuse_foreign_package(org_folder: Path, submission: Submission, *, tree: Pa
     name is the store's and says nothing about the package.
     """
     # Here, not at the top: the local checker imports this module without Django.
-    from roadmap.selectors.round_rules import round_ruleset
-    from submissions.checker.official import allowed_benchmarks
+    from roadmap.selectors.round_rules import round_benchmark_versions, round_ruleset
 
     org = submission.organization
     accepted = {_norm(org.name), _norm(org.slug)} | {_norm(a.name) for a in org.affiliates.all()}
@@ -70,11 +69,10 @@ def refuse_foreign_package(org_folder: Path, submission: Submission, *, tree: Pa
         others = ", ".join(sorted(claimed - accepted))
         raise IntakeRefusal(f"systems/*.json name another submitter ({others}), not {org.name}.")
     round_ = submission.round
-    # The round's benchmarks that its ruleset (the frozen one, once frozen) can check: a
-    # benchmark the validator would refuse is refused here, before anything is validated.
+    # Only benchmarks the round's ruleset (the frozen one, once frozen) can check: one the
+    # validator would refuse is refused here, before anything is validated.
     ruleset = round_ruleset(round_)
-    allowed = set(round_.benchmark_versions.values_list("benchmark__slug", flat=True))
-    allowed &= set(allowed_benchmarks(ruleset))
+    allowed = {v.benchmark.slug for v in round_benchmark_versions(round_)}
     foreign = foreign_benchmarks(org_folder, allowed)
     if foreign:
         raise IntakeRefusal(

@@ -14,6 +14,7 @@ from django.db.models import QuerySet
 
 from roadmap.models import (
     Benchmark,
+    BenchmarkVersion,
     FrozenRuleRevision,
     Round,
     RoundRuleFreeze,
@@ -30,6 +31,16 @@ def round_ruleset(round: Round) -> str:
     """The mlperf-logging ruleset that checks ``round``'s submissions."""
     frozen = RoundRuleFreeze.objects.filter(round=round).values_list("ruleset", flat=True).first()
     return frozen or round.ruleset
+
+
+def round_benchmark_versions(round: Round) -> list[BenchmarkVersion]:
+    """The round's benchmarks that its ruleset can check: its suite, less any benchmark the
+    ruleset (the frozen one, once frozen) does not have. Intake accepts exactly these, and the
+    round's page and API list them."""
+    from mlperf_logging.benchmark_meta import get_allowed_benchmarks  # small, no NumPy
+
+    allowed = set(get_allowed_benchmarks("training", round_ruleset(round)))
+    return [v for v in round.benchmark_versions.all() if v.benchmark.slug in allowed]
 
 
 def round_freeze(round: Round) -> RoundRuleFreeze | None:

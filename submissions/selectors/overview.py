@@ -7,7 +7,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from roadmap.models import Round
+from roadmap.models import BenchmarkVersion, Round
+from roadmap.selectors.round_rules import round_benchmark_versions
 from submissions.policy import can_decide_objection, can_manage_review
 from submissions.selectors.review import ReviewOverview, publication_blockers, review_overview
 from submissions.selectors.rounds import OrgSlot, org_slots
@@ -24,6 +25,7 @@ class RoundOverview:
     can_decide: bool
     can_manage_review: bool
     blockers: list[str]  # why it cannot be published yet (shown to the chairs)
+    benchmarks: list[BenchmarkVersion]  # what the round takes, under its (frozen) ruleset
 
     @property
     def can_publish(self) -> bool:
@@ -47,4 +49,5 @@ def round_overview(*, user: Any, round: Round, now: datetime) -> RoundOverview:
         blockers=publication_blockers(round, now=now)
         if can_manage and round.published_at is None
         else [],
+        benchmarks=round_benchmark_versions(round),
     )

@@ -80,3 +80,23 @@ def test_after_a_freeze_intake_refuses_a_benchmark_the_frozen_ruleset_does_not_h
     assert after.status == VersionStatus.REJECTED
     assert "'flux1' is not a benchmark of round v5.1 (ruleset 5.0.0;" in after.rejection
     assert "llama2_70b_lora" in after.rejection and "bert" not in after.rejection
+
+
+def test_the_round_page_and_api_list_only_the_benchmarks_the_frozen_ruleset_has(
+    client, round_open, chair
+):
+    def listed():
+        page = client.get(f"/rounds/{round_open.name}/").content.decode()
+        api = client.get(f"/api/rounds/{round_open.name}").json()
+        return (
+            "<code>flux1</code>" in page,
+            "flux1" in {b["slug"] for b in api["benchmarks"]},
+            "llama2_70b_lora" in {b["slug"] for b in api["benchmarks"]},
+        )
+
+    assert listed() == (True, True, True)
+    rule_revision_import(
+        actor=None, document="training", source="= Rules\n\n== A\n\nB.\n", message="m"
+    )
+    rule_freeze_create(actor=chair, round=round_open, ruleset="5.0.0")
+    assert listed() == (False, False, True)
