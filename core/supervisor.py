@@ -5,7 +5,8 @@
 its name in front, and when it exits the supervisor logs why (status or signal, and its last
 line) and starts it again after a delay that doubles with each quick failure (1 s … 60 s) and
 resets once it has run for a minute. The other children keep running. SIGINT or SIGTERM stops
-them all, in reverse order of start.
+them all, in reverse order of start; a supervisor killed outright (SIGKILL) takes them with it,
+as each child starts through ``die_with_parent.py``.
 
 The state of every child is written to a JSON file (:func:`read_status`) that /healthz reads,
 so the health check can say "worker: restarting (3 restarts)".
@@ -27,6 +28,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
 
+DIE_WITH_PARENT = Path(__file__).with_name("die_with_parent.py")
 STABLE_AFTER = 60.0  # a child that ran this long starts its next restart from the first delay
 FIRST_DELAY, LONGEST_DELAY = 1.0, 60.0
 STATUS_EVERY = 5.0  # the status file is rewritten at least this often while serving
@@ -155,7 +157,8 @@ class Supervisor:
         if spec.before_start is not None:
             spec.before_start()
         child.process = subprocess.Popen(
-            spec.argv,
+            # Through die_with_parent: a child must not outlive a supervisor killed by SIGKILL.
+            [sys.executable, str(DIE_WITH_PARENT), str(os.getpid()), "--", *spec.argv],
             cwd=self.cwd,
             env={**os.environ, **spec.env},
             stdout=subprocess.PIPE,

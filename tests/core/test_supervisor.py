@@ -104,3 +104,32 @@ def test_a_stale_status_file_is_ignored(tmp_path):
                     "serving": True, "components": {}})
     )  # fmt: skip
     assert read_status(status) is None
+
+
+def _alive(pid: int) -> bool:
+    """Running (a zombie that nobody reaped yet counts as gone)."""
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except FileNotFoundError:
+        return False
+    return stat.rsplit(")", 1)[1].split()[0] != "Z"
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="PR_SET_PDEATHSIG is Linux's")
+def test_the_children_stop_when_the_supervisor_is_killed_with_sigkill(supervised):
+    """Children run in sessions of their own (Ctrl-C reaches only the supervisor), so without
+    die_with_parent a supervisor killed by SIGKILL would leave them running."""
+    proc, status = supervised
+    steady = wait_for(
+        lambda: (c := _components(status).get("steady")) and c["state"] == "running" and c,
+        timeout=30,
+        message="the steady child running",
+    )
+    assert _alive(steady["pid"])
+    proc.send_signal(signal.SIGKILL)
+    proc.wait(timeout=10)
+    wait_for(
+        lambda: not _alive(steady["pid"]),
+        timeout=10,
+        message="the child to stop after its supervisor was killed",
+    )
