@@ -7,6 +7,7 @@ from datetime import date, timedelta
 import pytest
 from django.contrib.auth import get_user_model
 from django.core import mail
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from core.errors import DomainError, NotFound, PermissionDenied
@@ -216,3 +217,50 @@ def test_the_accept_page_says_what_is_wrong(client, sent):
         {"full_name": "D", "password1": "a sturdy passphrase 42", "password2": "other"},
     )
     assert response.status_code == 200 and "The two passwords differ." in response.content.decode()
+
+
+def test_of_two_chairs_inviting_the_same_address_at_once_the_second_is_refused(
+    chair, amd, monkeypatch
+):
+    """The race: the other chair's invitation lands between our check and our insert."""
+    other = person_with_role(Role.CHAIR, amd, username="other-chair").user
+    real = invitation_create.__globals__["secrets"].token_urlsafe
+
+    def meanwhile(n):
+        monkeypatch.undo()  # only once
+        Invitation.objects.create(
+            email="dana@amd.example",
+            full_name="Dana Lee",
+            token_hash=Invitation.hash(real(n)),
+            invited_by=other,
+            expires_at=timezone.now() + timedelta(days=14),
+        )
+        return real(n)
+
+    monkeypatch.setattr(invitation_create.__globals__["secrets"], "token_urlsafe", meanwhile)
+    with pytest.raises(DomainError, match="open invitation already"):
+        _invite(chair, organization=amd)
+    # (The other chair's row is rolled back with ours here; in life it is its own transaction.)
+    assert not Invitation.objects.filter(invited_by=chair).exists()
+
+
+def test_the_database_holds_one_pending_invitation_per_address(sent, chair):
+    invitation, _ = sent
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Invitation.objects.create(
+            email=invitation.email,
+            full_name="Dana Lee",
+            token_hash="0" * 64,
+            invited_by=chair,
+            expires_at=timezone.now() + timedelta(days=14),
+        )
+
+
+def test_an_expired_invitation_gives_way_to_a_new_one(sent, chair, amd):
+    old, _ = sent
+    Invitation.objects.filter(pk=old.pk).update(expires_at=timezone.now() - timedelta(minutes=1))
+    new = _invite(chair, organization=amd)
+    old.refresh_from_db()
+    assert (old.status, new.status) == (InvitationStatus.REVOKED, InvitationStatus.PENDING)
+    event = AuditEvent.objects.filter(action="invitation.revoke").get()
+    assert event.reason == "expired; replaced by a new invitation"

@@ -57,6 +57,13 @@ class Invitation(models.Model):
     class Meta:
         ordering = ["-created_at"]
         indexes = [models.Index(fields=["email", "status"])]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["email"],
+                condition=models.Q(status="pending"),
+                name="one_pending_invitation_per_email",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"Invitation of {self.full_name} <{self.email}>"

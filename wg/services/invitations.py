@@ -10,7 +10,7 @@ from typing import Any
 from django.contrib.auth import get_user_model, password_validation
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
@@ -90,25 +90,35 @@ def invitation_create(
         raise PermissionDenied("You cannot invite yourself or grant yourself a role.")
     if not roles and linked is None:
         raise DomainError("Choose at least one role for a new person.")
+    already = DomainError(f"{email} has an open invitation already: resend or revoke it.")
     with transaction.atomic():
-        if Invitation.objects.filter(
-            email=email, status=InvitationStatus.PENDING, expires_at__gt=timezone.now()
-        ).exists():
-            raise DomainError(f"{email} has an open invitation already: resend or revoke it.")
-        raw = secrets.token_urlsafe(32)
-        invitation = Invitation.objects.create(
-            email=email,
-            full_name=full_name,
-            organization=organization,
-            roles=roles,
-            round_name=round_name.strip(),
-            role_end=role_end,
-            message=message.strip(),
-            person=linked,
-            token_hash=Invitation.hash(raw),
-            invited_by=actor,
-            expires_at=timezone.now() + timedelta(days=Invitation.VALID_DAYS),
+        pending = Invitation.objects.select_for_update().filter(
+            email=email, status=InvitationStatus.PENDING
         )
+        for stale in pending.filter(expires_at__lte=timezone.now()):
+            _revoke_expired(stale, actor)
+        if pending.exists():
+            raise already
+        raw = secrets.token_urlsafe(32)
+        try:
+            # The database holds one pending invitation per address: of two chairs inviting
+            # the same address at once, the second is refused here.
+            with transaction.atomic():
+                invitation = Invitation.objects.create(
+                    email=email,
+                    full_name=full_name,
+                    organization=organization,
+                    roles=roles,
+                    round_name=round_name.strip(),
+                    role_end=role_end,
+                    message=message.strip(),
+                    person=linked,
+                    token_hash=Invitation.hash(raw),
+                    invited_by=actor,
+                    expires_at=timezone.now() + timedelta(days=Invitation.VALID_DAYS),
+                )
+        except IntegrityError:
+            raise already from None
         audit_record(
             actor=actor,
             action="invitation.create",
@@ -122,6 +132,19 @@ def invitation_create(
         )
         _send(invitation, raw, actor, has_account=account is not None)
     return invitation
+
+
+def _revoke_expired(invitation: Invitation, actor: Any) -> None:
+    """An expired invitation still pending gives way to a new one to the same address."""
+    _move(invitation, InvitationStatus.REVOKED)
+    audit_record(
+        actor=actor,
+        action="invitation.revoke",
+        obj=invitation,
+        before={"status": InvitationStatus.PENDING},
+        after={"status": InvitationStatus.REVOKED},
+        reason="expired; replaced by a new invitation",
+    )
 
 
 def invitation_resend(*, actor: Any, invitation: Invitation) -> Invitation:
