@@ -166,3 +166,28 @@ class MilestoneForm(forms.Form):
 class RoundTransitionForm(forms.Form):
     to = forms.CharField(max_length=20)
     reason = forms.CharField(required=False, max_length=2000)
+
+
+class RoundRescheduleForm(forms.Form):
+    submission_date = forms.DateField(
+        widget=forms.DateInput(attrs={"type": "date"}), label="New submission date"
+    )
+    publication_date = forms.DateField(
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text="Empty keeps the current one",
+    )
+    reason = forms.CharField(
+        max_length=2000, help_text="E.g. the decision that accepted the schedule change"
+    )
+
+    @classmethod
+    def for_round(cls, round_: Round) -> RoundRescheduleForm:
+        """The empty form on the round's page (its ids apart from the phase form's)."""
+        return cls(
+            auto_id="reschedule_%s",
+            initial={
+                "submission_date": round_.submission_date,
+                "publication_date": round_.publication_date,
+            },
+        )

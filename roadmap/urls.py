@@ -22,6 +22,7 @@ urlpatterns = [
     path("roadmap/rounds/new/", rounds.round_create, name="round-create"),
     path("roadmap/rounds/<str:name>/", rounds.round_detail, name="round-detail"),
     path("roadmap/rounds/<str:name>/transition/", rounds.round_transition, name="round-transition"),
+    path("roadmap/rounds/<str:name>/reschedule/", rounds.round_reschedule, name="round-reschedule"),
     path(
         "roadmap/rounds/<str:name>/milestones/<int:pk>/",
         rounds.milestone_edit,

@@ -129,6 +129,14 @@ def round_transition(
     return _round_detail(name)
 
 
+@router.post("/rounds/{name}/reschedule", response=s.RoundDetailOut, auth=auth_required)
+def round_reschedule(
+    request: HttpRequest, name: str, payload: s.RoundRescheduleIn
+) -> s.RoundDetailOut:
+    services.round_reschedule(actor=request.user, round=catalogue.round_get(name), **payload.dict())
+    return _round_detail(name)
+
+
 @router.patch("/rounds/{name}/milestones/{pk}", response=s.MilestoneOut, auth=auth_required)
 def milestone_update(
     request: HttpRequest, name: str, pk: int, payload: s.MilestoneUpdateIn

@@ -109,6 +109,12 @@ class RoundTransitionIn(Schema):
     reason: str = ""
 
 
+class RoundRescheduleIn(Schema):
+    submission_date: date
+    publication_date: date | None = None  # None keeps the current one
+    reason: str
+
+
 class MilestoneUpdateIn(Schema):
     title: str | None = None
     due_at: datetime | None = None

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from collections.abc import Iterable
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from django.db import transaction
@@ -10,6 +11,7 @@ from django.utils import timezone
 
 from core.audit import audit_record, upsert_with_audit
 from core.errors import DomainError, PermissionDenied
+from core.timezones import to_wg_time
 from roadmap import schedule
 from roadmap.catalogue_meta import round_benchmark_values
 from roadmap.lifecycle import MILESTONE, PUBLISH, ROUND, ROUND_FORWARD, SYSTEM
@@ -23,6 +25,7 @@ from roadmap.models import (
 )
 from roadmap.permissions import can_plan_rounds
 from roadmap.rulesets import known_rulesets
+from roadmap.schedule_holds import hold_reasons
 from roadmap.services.transitions import capacities, move
 from wg.models import Person
 
@@ -244,3 +247,159 @@ def round_phases_advance(*, now: datetime | None = None) -> list[tuple[str, str,
                 )
                 moves.append((locked.name, source, step))
     return moves
+
+
+def round_reschedule(
+    *,
+    actor: Any,
+    round: Round,
+    submission_date: date,
+    publication_date: date | None = None,
+    reason: str,
+    now: datetime | None = None,
+) -> Round:
+    """Move a round's submission date (and publication date), and its schedule with it.
+
+    Chairs only. Refused for a published or cancelled round, without a reason, when nothing
+    changes, when the publication date would not come after the submission date, and when an
+    app above the roadmap holds the submission date (``roadmap.schedule_holds``: the
+    submission window, once it has opened or while its deadline is on another day).
+    ``publication_date`` None keeps the current one.
+
+    Done and skipped milestones keep their dates: they record what happened. Every planned one
+    moves. The model does not record a chair's edit, so a planned milestone still at its
+    template step's due time for the old date gets the step's due time for the new date; any
+    other (moved by hand, or its step has left the template) keeps its distance to the
+    deadline, shifted by the same number of days on the Pacific clock. A round that had no
+    submission date gets the template's milestones.
+
+    The phase follows the new schedule along the table's edges: a round where the old schedule
+    had brought it moves back (or on) to where the new one brings it, so that
+    ``round_phases_advance`` finds nothing to undo; a phase the chairs set ahead of the
+    schedule by hand stays unless the new schedule reaches further. Writes one
+    ``round.reschedule`` audit event (dates and moved milestones before and after, the
+    reason), and one transition event per phase moved.
+    """
+    _require_planner(actor)
+    if not reason.strip():
+        raise DomainError("A reschedule needs a reason (e.g. the decision that moved the date).")
+    now = now or timezone.now()
+    with transaction.atomic():
+        locked = Round.objects.select_for_update().get(pk=round.pk)
+        _editable_schedule(locked)
+        old_date, old_publication = locked.submission_date, locked.publication_date
+        publication = publication_date if publication_date is not None else old_publication
+        _check_new_dates(locked, submission_date, publication, now)
+        milestones = list(Milestone.objects.select_for_update().filter(round=locked))
+        old_reached = _phase_reached(milestones, now)
+        moved = _milestones_move(milestones, old_date, submission_date)
+        locked.submission_date, locked.publication_date = submission_date, publication
+        locked.save(update_fields=["submission_date", "publication_date"])
+        audit_record(
+            actor=actor,
+            action="round.reschedule",
+            obj=locked,
+            before=_dates(old_date, old_publication, {k: b for k, (b, _a) in moved.items()}),
+            after=_dates(submission_date, publication, {k: a for k, (_b, a) in moved.items()}),
+            reason=reason.strip(),
+        )
+        if old_date is None:
+            milestones_generate(actor=actor, round=locked)
+        else:
+            _phase_follow(
+                actor=actor,
+                round_=locked,
+                old_reached=old_reached,
+                new_reached=_phase_reached(milestones, now),
+                reason=reason.strip(),
+            )
+    round.submission_date, round.publication_date = submission_date, publication
+    round.status = locked.status
+    return locked
+
+
+def _day(d: date) -> str:
+    return f"{d:%a} {d.day} {d:%b %Y}"
+
+
+def _check_new_dates(
+    round_: Round, submission_date: date, publication: date | None, now: datetime
+) -> None:
+    if publication is not None and publication <= submission_date:
+        raise DomainError(
+            f"The publication date ({_day(publication)}) must come after the submission date "
+            f"({_day(submission_date)})."
+        )
+    if (submission_date, publication) == (round_.submission_date, round_.publication_date):
+        publishes = f" and publishes on {_day(publication)}" if publication else ""
+        raise DomainError(
+            f"{round_.name} already submits on {_day(submission_date)}{publishes}; nothing changes."
+        )
+    if submission_date != round_.submission_date:
+        holds = hold_reasons(round_, submission_date, now)
+        if holds:
+            raise DomainError(" ".join(holds))
+
+
+def _milestones_move(
+    milestones: list[Milestone], old: date | None, new: date
+) -> dict[str, tuple[datetime, datetime]]:
+    """Move the planned milestones in place and save them; returns key → (before, after)."""
+    if old is None or old == new:
+        return {}
+    steps = {s.key: s for s in schedule.template()}
+    planned = {p.step.key: p for p in schedule.plan(new)}
+    shift = timedelta(days=(new - old).days)
+    moved: dict[str, tuple[datetime, datetime]] = {}
+    pending = [m for m in milestones if m.status == MilestoneStatus.PLANNED]
+    for m in pending:
+        step, before = steps.get(m.key), m.due_at
+        if step is not None and before == schedule.due_at(step, old):
+            m.due_at = planned[m.key].due_at
+        else:
+            # Adding days to a Pacific time keeps its clock time across daylight saving.
+            m.due_at = to_wg_time(before) + shift
+        if step is not None:
+            m.when = planned[m.key].when
+        moved[m.key] = (before, m.due_at)
+    Milestone.objects.bulk_update(pending, ["due_at", "when"])
+    return moved
+
+
+def _dates(
+    submission: date | None, publication: date | None, milestones: dict[str, datetime]
+) -> dict[str, Any]:
+    return {
+        "submission_date": submission.isoformat() if submission else None,
+        "publication_date": publication.isoformat() if publication else None,
+        "milestones": {k: v.isoformat() for k, v in milestones.items()},
+    }
+
+
+def _phase_reached(milestones: Iterable[Milestone], now: datetime) -> int:
+    """The furthest phase (index in ``ROUND_FORWARD``) the schedule has reached by ``now``,
+    counted as ``round_phases_advance`` counts it: every milestone, whatever its status."""
+    return max(
+        (
+            ROUND_FORWARD.index(m.advances_to)
+            for m in milestones
+            if m.advances_to and m.due_at <= now
+        ),
+        default=0,
+    )
+
+
+def _phase_follow(
+    *, actor: Any, round_: Round, old_reached: int, new_reached: int, reason: str
+) -> None:
+    current = ROUND_FORWARD.index(round_.status)
+    target = new_reached if current <= old_reached else max(current, new_reached)
+    while (here := ROUND_FORWARD.index(round_.status)) != target:
+        move(
+            lifecycle=ROUND,
+            obj=round_,
+            target=ROUND_FORWARD[here + (1 if target > here else -1)],
+            actor=actor,
+            held=capacities(actor),
+            reason=f"Rescheduled: {reason}",
+        )

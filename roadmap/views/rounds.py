@@ -7,11 +7,12 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.views.decorators.http import require_GET
 
 from core.errors import DomainError
 from core.timezones import wg_zone
-from roadmap.forms import MilestoneForm, RoundForm, RoundTransitionForm
+from roadmap.forms import MilestoneForm, RoundForm, RoundRescheduleForm, RoundTransitionForm
 from roadmap.models import Milestone
 from roadmap.permissions import can_plan_rounds
 from roadmap.selectors import catalogue, proposals, schedule
@@ -49,6 +50,7 @@ def round_detail(request: HttpRequest, name: str) -> HttpResponse:
                 "decisions": decision_list(filters={"round": name}),
                 "can_plan": can_plan_rounds(request.user) and round_.is_active,
                 "moves": schedule.round_phase_moves(round_),
+                "reschedule_form": RoundRescheduleForm.for_round(round_),
             },
         )
 
@@ -76,6 +78,20 @@ def round_transition(request: HttpRequest, name: str) -> HttpResponse:
         actor=request.user, round=round_, **cleaned(RoundTransitionForm(request.POST))
     )
     messages.success(request, f"{round_.name} is now: {round_.get_status_display().lower()}.")
+    return redirect(round_.get_roadmap_url())
+
+
+@action
+def round_reschedule(request: HttpRequest, name: str) -> HttpResponse:
+    round_ = found(lambda: catalogue.round_get(name))
+    services.round_reschedule(
+        actor=request.user, round=round_, **cleaned(RoundRescheduleForm(request.POST))
+    )
+    messages.success(
+        request,
+        f"{round_.name} now submits on {date_format(round_.submission_date, 'D j M Y')}; "
+        "its planned milestones moved with it.",
+    )
     return redirect(round_.get_roadmap_url())
 
 

@@ -8,7 +8,11 @@ import pytest
 from django.utils import timezone
 
 from roadmap.models import Ballot, Decision, Proposal
-from tests.roadmap.test_pages import ROLES, world  # noqa: F401 - the shared scenario
+from tests.roadmap.test_pages import (  # noqa: F401 - the shared scenario
+    RESCHEDULED_TO,
+    ROLES,
+    world,
+)
 from wg.services import api_token_create
 
 
@@ -28,6 +32,7 @@ def test_the_roadmap_is_in_the_openapi_schema(client):
         "/api/roadmap/benchmarks/{slug}",
         "/api/roadmap/compare",
         "/api/roadmap/rounds/{name}",
+        "/api/roadmap/rounds/{name}/reschedule",
         "/api/roadmap/rounds/{name}/milestones/{pk}",
         "/api/roadmap/proposals",
         "/api/roadmap/proposals/{pk}/transition",
@@ -90,6 +95,12 @@ def test_lists_and_details_hide_the_same_things(client, request, world):  # noqa
 WRITES = [
     ("post", "/api/roadmap/rounds/v9.0/transition", {"to": "development"}, {"chair"}),
     ("patch", "/api/roadmap/rounds/v9.0/milestones/{milestone}", {"status": "done"}, {"chair"}),
+    (
+        "post",
+        "/api/roadmap/rounds/v9.0/reschedule",
+        {"submission_date": RESCHEDULED_TO.isoformat(), "reason": "D-2026-004"},
+        {"chair"},
+    ),
     (
         "post",
         "/api/roadmap/proposals/{submitted}/transition",
@@ -233,3 +244,34 @@ def test_a_naive_time_in_the_api_is_pacific_time(client, request, world, chair):
     )
     assert response.status_code == 200, response.content
     assert response.json()["due_at"] == "2027-01-16T07:59:00Z"
+
+
+def test_a_chair_reschedules_a_round_with_a_token(client, request, planned_round, member, chair):
+    url = "/api/roadmap/rounds/v9.0/reschedule"
+    new = planned_round.submission_date + timedelta(weeks=2)
+    payload = {"submission_date": new.isoformat(), "reason": "D-2026-004"}
+    refused = client.post(
+        url, payload, content_type="application/json", headers=_headers(request, "member")
+    )
+    assert refused.status_code == 403 and "chairs" in refused.json()["detail"]
+    before = {
+        m["key"]: m["due_at"] for m in client.get("/api/roadmap/rounds/v9.0").json()["milestones"]
+    }
+    chair_h = _headers(request, "chair")
+    late = {**payload, "publication_date": new.isoformat()}
+    bad = client.post(url, late, content_type="application/json", headers=chair_h)
+    assert bad.status_code == 400 and "must come after" in bad.json()["detail"]
+    publication = (new + timedelta(weeks=5)).isoformat()
+    done = client.post(
+        url,
+        {**payload, "publication_date": publication},
+        content_type="application/json",
+        headers=chair_h,
+    )
+    assert done.status_code == 200, done.content
+    body = done.json()
+    assert (body["submission_date"], body["publication_date"]) == (new.isoformat(), publication)
+    after = {m["key"]: m["due_at"] for m in body["milestones"]}
+    assert after.keys() == before.keys() and all(after[k] != before[k] for k in after)
+    again = client.post(url, payload, content_type="application/json", headers=chair_h)
+    assert again.status_code == 400 and "nothing changes" in again.json()["detail"]

@@ -198,6 +198,8 @@ def test_the_discussion_and_the_ballots_are_for_members(client, request, world):
 def _changed(world, what):
     if what == "round":
         return Round.objects.get(pk=world["round"].pk).status == "development"
+    if what == "rescheduled":
+        return Round.objects.get(pk=world["round"].pk).submission_date == RESCHEDULED_TO
     if what == "milestone":
         return Milestone.objects.get(pk=world["milestone"].pk).status == "done"
     if what == "scheduled":
@@ -228,9 +230,17 @@ def _changed(world, what):
     raise AssertionError(what)
 
 
+RESCHEDULED_TO = timezone.localdate() + timedelta(weeks=32)  # two weeks after v9.0's date
+
 ACTIONS = [
     ("/roadmap/rounds/v9.0/transition/", {"to": "development"}, {"chair"}, "round"),
     ("/roadmap/rounds/v9.0/milestones/{milestone}/", {"status": "done"}, {"chair"}, "milestone"),
+    (
+        "/roadmap/rounds/v9.0/reschedule/",
+        {"submission_date": RESCHEDULED_TO.isoformat(), "reason": "D-2026-004"},
+        {"chair"},
+        "rescheduled",
+    ),
     (
         "/roadmap/proposals/{submitted}/transition/",
         {"to": "scheduled", "scheduled_for": "2099-01-01"},
@@ -369,3 +379,38 @@ def test_the_roadmap_page_makes_the_same_queries_for_more_rounds(client, planned
         html = client.get("/roadmap/").content.decode()
     assert html.count('data-testid="active-round"') == 3
     assert len(three) == len(one)
+
+
+def test_the_reschedule_form_is_on_the_schedule_page_for_chairs_only(client, request, world):
+    for role in ROLES:
+        _as(client, request, role)
+        page = client.get("/roadmap/rounds/v9.0/").content.decode()
+        assert ('data-testid="round-reschedule"' in page) == (role == "chair"), role
+
+
+def test_a_refused_reschedule_says_why_on_the_schedule_page(client, world, chair):
+    client.force_login(chair)
+    same = world["round"].submission_date.isoformat()
+    response = client.post(
+        "/roadmap/rounds/v9.0/reschedule/",
+        {"submission_date": same, "reason": "Typo"},
+        HTTP_REFERER="http://testserver/roadmap/rounds/v9.0/",
+        follow=True,
+    )
+    assert response.redirect_chain[-1][0] == "http://testserver/roadmap/rounds/v9.0/"
+    assert "nothing changes" in response.content.decode()
+    response = client.post(
+        "/roadmap/rounds/v9.0/reschedule/",
+        {"submission_date": RESCHEDULED_TO.isoformat(), "reason": "Accepted"},
+        follow=True,
+    )
+    assert "its planned milestones moved with it" in response.content.decode()
+
+
+def test_a_member_may_not_reschedule_and_is_told_why(client, world, member):
+    client.force_login(member)
+    response = client.post(
+        "/roadmap/rounds/v9.0/reschedule/",
+        {"submission_date": RESCHEDULED_TO.isoformat(), "reason": "Mine"},
+    )
+    assert response.status_code == 403 and b"working-group chairs plan rounds" in response.content
