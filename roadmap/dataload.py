@@ -66,9 +66,17 @@ def parse(source: str, doc: dict[str, Any]) -> Catalogue:
     return catalogue
 
 
-def apply(catalogue: Catalogue, *, actor: Any = None) -> None:
+DATES = ("submission_date", "publication_date")
+
+
+def apply(catalogue: Catalogue, *, actor: Any = None) -> list[str]:
     """Write benchmarks, rounds, each round's benchmark versions (run count and target from the
-    package) and the milestones of rounds with a submission date; caller holds the transaction."""
+    package) and the milestones of rounds with a submission date; caller holds the transaction.
+
+    The file seeds a round's dates; once the round has a submission date, the service owns them
+    (chairs reschedule on the round's page, which moves its milestones), so a later load keeps
+    them. Returns a note for every round whose dates in the file differ from the service's."""
+    notes = []
     benchmarks = {
         b.slug: upsert_with_audit(
             Benchmark, actor=actor, lookup={"slug": b.slug}, values=b.model_dump(exclude={"slug"})
@@ -76,9 +84,19 @@ def apply(catalogue: Catalogue, *, actor: Any = None) -> None:
         for b in catalogue.benchmarks
     }
     for r in catalogue.rounds:
-        round_, _ = upsert_with_audit(
-            Round, actor=actor, lookup={"name": r.name}, values=r.model_dump(exclude={"name"})
-        )
+        values = r.model_dump(exclude={"name"})
+        existing = Round.objects.filter(name=r.name).first()
+        if existing is not None and existing.submission_date is not None:
+            kept = {f: getattr(existing, f) for f in DATES}
+            if any(values[f] != kept[f] for f in DATES):
+                notes.append(
+                    f"{r.name}: the service's dates ({_dates(kept)}) differ from the file's "
+                    f"({_dates(values)}); kept the service's. Reschedule the round on its "
+                    "schedule page to move it."
+                )
+            for field in DATES:
+                values.pop(field)
+        round_, _ = upsert_with_audit(Round, actor=actor, lookup={"name": r.name}, values=values)
         for slug in sorted(set(get_allowed_benchmarks("training", r.ruleset))):
             upsert_with_audit(
                 BenchmarkVersion,
@@ -87,3 +105,9 @@ def apply(catalogue: Catalogue, *, actor: Any = None) -> None:
                 values=round_benchmark_values(r.ruleset, slug),
             )
         milestones_generate(actor=actor, round=round_)
+    return notes
+
+
+def _dates(values: dict[str, Any]) -> str:
+    submission, publication = (values[f] for f in DATES)
+    return f"submission {submission or 'none'}, publication {publication or 'none'}"

@@ -90,3 +90,26 @@ def test_the_tally_engine_imports_no_django():
         [sys.executable, "-c", code], cwd=settings.BASE_DIR, capture_output=True, text=True
     )
     assert done.returncode == 0, done.stdout + done.stderr
+
+
+def test_loading_the_catalogue_again_keeps_a_rescheduled_round_and_says_so(catalogue, chair):
+    import io
+    from datetime import timedelta
+
+    from django.core.management import call_command
+
+    from roadmap.services.rounds import round_reschedule
+
+    planned = Round.objects.get(submission_date__isnull=False)
+    moved_to = planned.submission_date + timedelta(days=14)
+    round_reschedule(
+        actor=chair, round=planned, submission_date=moved_to, reason="the RCPs are late"
+    )
+    due = sorted(planned.milestones.values_list("key", "due_at"))
+    out = io.StringIO()
+    call_command("load_catalogue", stdout=out)
+    planned.refresh_from_db()
+    assert planned.submission_date == moved_to
+    assert sorted(planned.milestones.values_list("key", "due_at")) == due
+    assert f"{planned.name}: the service's dates (submission {moved_to}" in out.getvalue()
+    assert "kept the service's" in out.getvalue()

@@ -28,9 +28,11 @@ class Command(BaseCommand):
         try:
             catalogue = dataload.parse(source, read_yaml(file))
             with transaction.atomic():
-                dataload.apply(catalogue)
+                notes = dataload.apply(catalogue)
         except DataError as exc:
             raise CommandError(str(exc)) from None
+        for note in notes:
+            self.stdout.write(note)
         self.stdout.write(
             f"Loaded {len(catalogue.benchmarks)} benchmarks and {len(catalogue.rounds)} rounds."
         )
