@@ -10,7 +10,9 @@ exactly when its event committed:
 - proposals (``roadmap.proposal``), to their watchers and person in charge: a change of state,
   a comment, a blocking concern raised, resolved or reopened;
 - decisions (``roadmap.decision``), to the watchers and person in charge of the decided
-  proposal.
+  proposal;
+- schedules (``roadmap.schedule``), to every current member and submitter contact: a round's
+  submission or publication date moves.
 
 Every event key names one event (a vote's reminder also names the organisation and the offset),
 so an event announced twice sends nothing new. The person who acted is never told of their own
@@ -35,6 +37,7 @@ from roadmap.models import (
     Proposal,
     ProposalStatus,
     ReminderKind,
+    Round,
     Vote,
 )
 from roadmap.permissions import person_of
@@ -62,6 +65,12 @@ DECISION = kind_register(
     "roadmap.decision",
     "Decisions on proposals you watch",
     "A decision is recorded on a proposal you watch or are in charge of.",
+)
+
+SCHEDULE = kind_register(
+    "roadmap.schedule",
+    "Round schedules",
+    "A round's submission or publication date moves.",
 )
 
 WHEN = {ReminderKind.DAY: "in a day", ReminderKind.HOUR: "in an hour"}
@@ -344,4 +353,34 @@ def decision_recorded(*, decision: Decision, actor: Any) -> list[Notification]:
             "proposal_url": absolute_url(proposal.get_absolute_url()),
         },
         url=decision.get_absolute_url(),
+    )
+
+
+# --- Round schedules --------------------------------------------------------------------------
+
+
+def round_rescheduled(
+    *, round: Round, before: tuple[Any, Any], reason: str, event_id: int, actor: Any
+) -> list[Notification]:
+    """Every current member and submitter contact but the chair who moved it hears the new
+    dates and why. ``before`` is (submission date, publication date) as they were; the key
+    names the audit event, so each reschedule is told once."""
+    acting = person_of(actor)
+    holders = RoleAssignment.objects.current().filter(role__in=MEMBER_ROLES)
+    people = Person.objects.select_related("user").filter(pk__in=holders.values("person"))
+    if acting is not None:
+        people = people.exclude(pk=acting.pk)
+    return notification_enqueue(
+        kind=SCHEDULE.code,
+        event_key=f"{SCHEDULE.code}:{round.pk}:{event_id}",
+        recipients=recipients_for_people(people.order_by("full_name")),
+        subject=f"{round.name} now submits on {round.submission_date:%a %-d %b %Y}",
+        template="roadmap/email/round_rescheduled.txt",
+        context={
+            "round": round,
+            "old_submission": before[0],
+            "old_publication": before[1],
+            "reason": reason,
+        },
+        url=round.get_roadmap_url(),
     )

@@ -12,7 +12,7 @@ from django.utils import timezone
 from core.audit import audit_record, upsert_with_audit
 from core.errors import DomainError, PermissionDenied
 from core.timezones import to_wg_time
-from roadmap import schedule
+from roadmap import notifications, schedule
 from roadmap.catalogue_meta import round_benchmark_values
 from roadmap.lifecycle import MILESTONE, PUBLISH, ROUND, ROUND_FORWARD, SYSTEM
 from roadmap.models import (
@@ -295,13 +295,20 @@ def round_reschedule(
         moved = _milestones_move(milestones, old_date, submission_date)
         locked.submission_date, locked.publication_date = submission_date, publication
         locked.save(update_fields=["submission_date", "publication_date"])
-        audit_record(
+        event = audit_record(
             actor=actor,
             action="round.reschedule",
             obj=locked,
             before=_dates(old_date, old_publication, {k: b for k, (b, _a) in moved.items()}),
             after=_dates(submission_date, publication, {k: a for k, (_b, a) in moved.items()}),
             reason=reason.strip(),
+        )
+        notifications.round_rescheduled(
+            round=locked,
+            before=(old_date, old_publication),
+            reason=reason.strip(),
+            event_id=event.pk,
+            actor=actor,
         )
         if old_date is None:
             milestones_generate(actor=actor, round=locked)

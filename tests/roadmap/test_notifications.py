@@ -83,7 +83,9 @@ def test_a_fresh_process_knows_the_roadmap_kinds_before_any_roadmap_code_runs():
     out = subprocess.run(
         [sys.executable, "-c", code], env=env, cwd=ROOT, capture_output=True, text=True, check=True
     )
-    assert {"roadmap.vote", "roadmap.proposal", "roadmap.decision"} <= set(out.stdout.split())
+    assert {"roadmap.vote", "roadmap.proposal", "roadmap.decision", "roadmap.schedule"} <= set(
+        out.stdout.split()
+    )
 
 
 # --- Votes -------------------------------------------------------------------------------------
@@ -346,3 +348,28 @@ def test_a_person_without_an_address_is_recorded_as_not_sent(member_b_watches, m
     advance(member_b_watches, chair, "scheduled")
     row = _to(kind=PROPOSAL.code, person=member_b.person)[""]
     assert row.status == NotificationStatus.SKIPPED
+
+
+# --- Round schedules ---------------------------------------------------------------------------
+
+
+def test_a_reschedule_tells_every_member_but_the_chair_once_with_the_dates_and_why(
+    planned_round, chair, outsider, eager, django_capture_on_commit_callbacks
+):
+    from roadmap.notifications import SCHEDULE
+    from roadmap.services.rounds import round_reschedule
+
+    give_address(outsider)
+    old = planned_round.submission_date
+    new = old + timedelta(weeks=2)
+    with django_capture_on_commit_callbacks(execute=True):
+        round_reschedule(
+            actor=chair, round=planned_round, submission_date=new, reason="the RCPs are late"
+        )
+    told = _to(kind=SCHEDULE.code)
+    assert set(told) == ELECTORATE - {"chair@chair-org.example"}  # members; no outsider
+    message = next(m for m in mail.outbox if m.to == ["member@alpha.example"])
+    assert message.subject == f"v9.0 now submits on {new:%a %-d %b %Y}"
+    assert f"submission date: {new:%A %-d %B %Y} (was {old:%A %-d %B %Y})" in message.body
+    assert "Why: the RCPs are late" in message.body
+    assert "/roadmap/rounds/v9.0/" in message.body
