@@ -96,7 +96,7 @@ def invitation_create(
             email=email, status=InvitationStatus.PENDING
         )
         for stale in pending.filter(expires_at__lte=timezone.now()):
-            _revoke_expired(stale, actor)
+            _revoke(stale, actor, reason="expired; replaced by a new invitation")
         if pending.exists():
             raise already
         raw = secrets.token_urlsafe(32)
@@ -134,19 +134,6 @@ def invitation_create(
     return invitation
 
 
-def _revoke_expired(invitation: Invitation, actor: Any) -> None:
-    """An expired invitation still pending gives way to a new one to the same address."""
-    _move(invitation, InvitationStatus.REVOKED)
-    audit_record(
-        actor=actor,
-        action="invitation.revoke",
-        obj=invitation,
-        before={"status": InvitationStatus.PENDING},
-        after={"status": InvitationStatus.REVOKED},
-        reason="expired; replaced by a new invitation",
-    )
-
-
 def invitation_resend(*, actor: Any, invitation: Invitation) -> Invitation:
     """A new link (the old one stops working) and a fresh expiry, by email again."""
     if not can_manage_working_group(actor):
@@ -169,15 +156,20 @@ def invitation_revoke(*, actor: Any, invitation: Invitation) -> Invitation:
     if not can_manage_working_group(actor):
         raise PermissionDenied("Only the chairs and staff revoke invitations.")
     with transaction.atomic():
-        _move(invitation, InvitationStatus.REVOKED)
-        audit_record(
-            actor=actor,
-            action="invitation.revoke",
-            obj=invitation,
-            before={"status": InvitationStatus.PENDING},
-            after={"status": InvitationStatus.REVOKED},
-        )
+        _revoke(invitation, actor)
     return invitation
+
+
+def _revoke(invitation: Invitation, actor: Any, *, reason: str = "") -> None:
+    _move(invitation, InvitationStatus.REVOKED)
+    audit_record(
+        actor=actor,
+        action="invitation.revoke",
+        obj=invitation,
+        before={"status": InvitationStatus.PENDING},
+        after={"status": InvitationStatus.REVOKED},
+        reason=reason,
+    )
 
 
 class InvitationTransitionError(InvalidTransition):
