@@ -9,6 +9,7 @@ from portal.api import router as portal_router
 from roadmap.api import router as roadmap_router
 from roadmap.api import rules_router
 from submissions.api import router as submissions_router
+from submissions.api_review import router as review_router
 from submissions.storage import UploadTooLarge
 from wg.api import router as wg_router
 
@@ -62,4 +63,5 @@ api.add_router("/wg/", wg_router)
 api.add_router("/roadmap/", roadmap_router)
 api.add_router("/", rules_router)  # /api/rules/… and /api/rounds/{name}/rules…
 api.add_router("/", submissions_router)
+api.add_router("/", review_router)
 api.add_router("/", runner_router)

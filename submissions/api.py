@@ -1,4 +1,5 @@
-"""REST API for rounds, submissions, validation reports, objections and published results.
+"""REST API for rounds, submissions, validation reports, objections and published results
+(the rest of the review is in ``submissions.api_review``).
 
 The same selectors and services as the pages: an embargoed submission is a 404 here too.
 """
@@ -102,13 +103,6 @@ class PublicationOut(Schema):
     round: str
     published: bool
     blockers: list[str]
-
-
-class AssignmentOut(Schema):
-    reviewer: str
-    reviewee: str
-    pool: str
-    computed: bool
 
 
 class DecisionIn(Schema):
@@ -321,19 +315,6 @@ def objection_decide(request: HttpRequest, name: str, pk: int, payload: Decision
             fix_allowed=payload.fix_allowed,
         )
     )
-
-
-@router.get("/rounds/{name}/assignments", response=list[AssignmentOut], auth=auth_required)
-def assignment_list(request: HttpRequest, name: str) -> list[AssignmentOut]:
-    overview = selectors.review_overview(
-        user=request.user, round=selectors.round_get(name), now=timezone.now()
-    )
-    return [
-        AssignmentOut(
-            reviewer=a.reviewer.slug, reviewee=a.reviewee.slug, pool=a.pool, computed=a.computed
-        )
-        for a in overview.assignments
-    ]
 
 
 @router.get("/rounds/{name}/publication", response=PublicationOut, auth=auth_required)
