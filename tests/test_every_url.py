@@ -597,13 +597,11 @@ def _walk(resolver: URLResolver, prefix: str, namespace: str) -> Iterator[Route]
 
 def all_routes() -> list[Route]:
     seen: dict[str, Route] = {}
-    shadowed: set[str] = set()
     for route in _walk(get_resolver(), "", ""):
         # django.contrib.auth.urls repeats login, logout and password_reset after the
         # project's own: the first pattern answers, the repeat is never reached.
         if route.name in seen:
             assert route.template == seen[route.name].template, f"{route.name} twice"
-            shadowed.add(route.name)
             continue
         seen[route.name] = route
     return list(seen.values())
