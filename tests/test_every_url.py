@@ -272,6 +272,14 @@ ROUTES: dict[str, frozenset[str] | Write] = {
     "POST api/rounds/<name>/objections/<pk>/acknowledge": Write(OWNER),
     "POST api/rounds/<name>/objections/<pk>/decision": Write(CHAIRS),
     "GET api/rounds/<name>/assignments": LOGGED_IN,  # a list: FILTERED
+    "POST api/rounds/<name>/assignments": Write(CHAIRS),
+    "DELETE api/rounds/<name>/assignments/<int:pk>": Write(CHAIRS),
+    "POST api/rounds/<name>/assignments/compute": Write(CHAIRS),
+    "GET api/rounds/<name>/result-changes": LOGGED_IN,  # a list: FILTERED
+    "POST api/rounds/<name>/result-changes": Write(OWNER),
+    "POST api/rounds/<name>/result-changes/<int:pk>/cancel": Write(OWNER),
+    "GET api/rounds/<name>/borrowing": LOGGED_IN,  # a list: FILTERED
+    "POST api/rounds/<name>/borrowing": Write(OWNER),
     "GET api/rounds/<name>/publication": CHAIRS,
     "POST api/rounds/<name>/publish": Write(CHAIRS),
     "GET api/results/<name>": PUBLIC,  # a published round (the embargoed one: EMBARGOED)
@@ -442,6 +450,14 @@ PARAMS: dict[str, dict[str, str]] = {
     "POST api/rounds/<name>/objections/<pk>/acknowledge": {**_REVIEW, "pk": "objection"},
     "POST api/rounds/<name>/objections/<pk>/decision": {**_REVIEW, "pk": "objection"},
     "GET api/rounds/<name>/assignments": _REVIEW,
+    "POST api/rounds/<name>/assignments": _REVIEW,
+    "DELETE api/rounds/<name>/assignments/<int:pk>": {**_REVIEW, "pk": "assignment"},
+    "POST api/rounds/<name>/assignments/compute": _REVIEW,
+    "GET api/rounds/<name>/result-changes": _REVIEW,
+    "POST api/rounds/<name>/result-changes": _REVIEW,
+    "POST api/rounds/<name>/result-changes/<int:pk>/cancel": {**_REVIEW, "pk": "result_change"},
+    "GET api/rounds/<name>/borrowing": _REVIEW,
+    "POST api/rounds/<name>/borrowing": _REVIEW,
     "GET api/rounds/<name>/publication": _REVIEW,
     "POST api/rounds/<name>/publish": _REVIEW,
     "GET api/results/<name>": {"name": "round_published"},
@@ -486,6 +502,8 @@ FILTERED: dict[str, frozenset[str]] = {
     "GET api/rules/<document>/drafts": MEMBERS,
     "GET api/rounds/<name>/assignments": CHAIRS,  # the round's review committee
     "GET api/rounds/<name>/objections": CHAIRS,  # and the objections of one's organisation
+    "GET api/rounds/<name>/result-changes": CHAIRS,  # and those of one's organisation
+    "GET api/rounds/<name>/borrowing": CHAIRS,  # and those of one's organisation
 }
 
 # Writes whose refusal, for an empty body, is not a 401/403/404 because the view reads its
