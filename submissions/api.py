@@ -262,9 +262,9 @@ def objection_create(request: HttpRequest, name: str, payload: ObjectionIn) -> S
     return Status(201, _objection_out(objection))
 
 
-def _objection(name: str, pk: int) -> Objection:
-    return get_object_or_404(
-        Objection.objects.select_related("round__window"), pk=pk, round__name=name
+def _objection(request: HttpRequest, name: str, pk: int) -> Objection:
+    return selectors.objection_get(
+        user=request.user, round=selectors.round_get(name), pk=pk, now=timezone.now()
     )
 
 
@@ -277,7 +277,7 @@ def objection_cosign(
     request: HttpRequest, name: str, pk: int, organization: str = ""
 ) -> ObjectionOut:
     """Add a "by <org>" tag (``organization``: which of yours, when you submit for several)."""
-    objection = _objection(name, pk)
+    objection = _objection(request, name, pk)
     review.objection_cosign(
         actor=request.user, objection=objection, on_behalf_of=_on_behalf(organization)
     )
@@ -290,7 +290,9 @@ def objection_withdraw(
 ) -> ObjectionOut:
     """Remove your organisation's "by <org>" tag."""
     objection = review.objection_withdraw(
-        actor=request.user, objection=_objection(name, pk), on_behalf_of=_on_behalf(organization)
+        actor=request.user,
+        objection=_objection(request, name, pk),
+        on_behalf_of=_on_behalf(organization),
     )
     return _objection_out(objection)
 
@@ -300,7 +302,7 @@ def objection_withdraw(
 )
 def objection_acknowledge(request: HttpRequest, name: str, pk: int) -> ObjectionOut:
     return _objection_out(
-        review.objection_acknowledge(actor=request.user, objection=_objection(name, pk))
+        review.objection_acknowledge(actor=request.user, objection=_objection(request, name, pk))
     )
 
 
@@ -309,7 +311,7 @@ def objection_decide(request: HttpRequest, name: str, pk: int, payload: Decision
     return _objection_out(
         review.objection_decide(
             actor=request.user,
-            objection=_objection(name, pk),
+            objection=_objection(request, name, pk),
             status=payload.status,
             decision=payload.decision,
             fix_allowed=payload.fix_allowed,

@@ -159,10 +159,8 @@ def result_change_request(request: HttpRequest, name: str, payload: ResultChange
     "/rounds/{name}/result-changes/{int:pk}/cancel", response=ResultChangeOut, auth=auth_required
 )
 def result_change_cancel(request: HttpRequest, name: str, pk: int) -> ResultChangeOut:
-    change = get_object_or_404(
-        ResultChange.objects.select_related("round__window", "organization"),
-        pk=pk,
-        round__name=name,
+    change = selectors.result_change_get(
+        user=request.user, round=selectors.round_get(name), pk=pk, now=timezone.now()
     )
     return _change_out(own_results.result_change_cancel(actor=request.user, change=change))
 

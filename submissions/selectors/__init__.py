@@ -17,7 +17,12 @@ from submissions.selectors.results import (
     results_table,
     score_history,
 )
-from submissions.selectors.review import publication_blockers, review_overview
+from submissions.selectors.review import (
+    objection_get,
+    publication_blockers,
+    result_change_get,
+    review_overview,
+)
 from submissions.selectors.rounds import (
     round_for_submitter,
     round_get,
@@ -33,12 +38,14 @@ __all__ = [
     "EXPORT_COLUMNS",
     "RoundOverview",
     "benchmark_across_rounds",
+    "objection_get",
     "publication_blockers",
     "published_benchmarks",
     "published_file_version",
     "published_round_get",
     "published_rounds",
     "published_system_detail",
+    "result_change_get",
     "results_document",
     "results_table",
     "review_overview",

@@ -9,8 +9,9 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 
+from core.errors import NotFound
 from core.timezones import format_wg_time
 from roadmap.models import Round
 from submissions import assignments
@@ -186,22 +187,55 @@ class ReviewOverview:
     borrowings: list[HyperparameterBorrowing]
 
 
-def review_overview(*, user: Any, round: Round, now: datetime) -> ReviewOverview:
-    reviewing = can_review_round(user, round, now=now)
-    mine = acts_for_organizations(user)
+def _visible_objections(user: Any, round: Round, *, reviewing: bool) -> QuerySet[Objection]:
+    """The review committee sees every objection; others those against or signed by their
+    organisations."""
     objections = round.objections.select_related(
         "filed_by", "against", "decided_by", "round__window"
     ).prefetch_related("signers__organization")
-    if not reviewing:
-        objections = objections.filter(
-            Q(against_id__in=mine) | Q(signers__organization_id__in=mine)
-        ).distinct()
-    changes = ResultChange.objects.filter(round=round, cancelled_at__isnull=True).select_related(
-        "organization"
+    if reviewing:
+        return objections
+    mine = acts_for_organizations(user)
+    return objections.filter(
+        Q(against_id__in=mine) | Q(signers__organization_id__in=mine)
+    ).distinct()
+
+
+def _visible_changes(user: Any, round: Round, *, reviewing: bool) -> QuerySet[ResultChange]:
+    changes = ResultChange.objects.filter(round=round).select_related(
+        "organization", "round__window"
     )
+    if reviewing:
+        return changes
+    return changes.filter(organization_id__in=acts_for_organizations(user))
+
+
+def objection_get(*, user: Any, round: Round, pk: int, now: datetime) -> Objection:
+    """An objection of ``round`` the user may see; any other is ``NotFound``, as if it did not
+    exist (a refusal would tell an outsider which objections an embargoed round has)."""
+    reviewing = can_review_round(user, round, now=now)
+    objection = _visible_objections(user, round, reviewing=reviewing).filter(pk=pk).first()
+    if objection is None:
+        raise NotFound("No such objection.")
+    return objection
+
+
+def result_change_get(*, user: Any, round: Round, pk: int, now: datetime) -> ResultChange:
+    """A result change of ``round`` the user may see; any other is ``NotFound``."""
+    reviewing = can_review_round(user, round, now=now)
+    change = _visible_changes(user, round, reviewing=reviewing).filter(pk=pk).first()
+    if change is None:
+        raise NotFound("No such change of results.")
+    return change
+
+
+def review_overview(*, user: Any, round: Round, now: datetime) -> ReviewOverview:
+    reviewing = can_review_round(user, round, now=now)
+    mine = acts_for_organizations(user)
+    objections = _visible_objections(user, round, reviewing=reviewing)
+    changes = _visible_changes(user, round, reviewing=reviewing).filter(cancelled_at__isnull=True)
     borrowings = round.borrowings.select_related("organization", "borrowed_from")
     if not reviewing:
-        changes = changes.filter(organization_id__in=mine)
         borrowings = borrowings.filter(organization_id__in=mine)
     return ReviewOverview(
         reviewing=reviewing,

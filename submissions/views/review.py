@@ -9,6 +9,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
+from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from core.errors import DomainError
@@ -21,7 +22,7 @@ from submissions.forms import (
     OnBehalfForm,
     ResultChangeForm,
 )
-from submissions.models import Objection, ResultChange
+from submissions.models import Objection
 from submissions.services import own_results, review
 from wg.models import Organization
 
@@ -66,17 +67,17 @@ def objection_create(request: HttpRequest, name: str) -> HttpResponse:
     return _back(round_, "objections")
 
 
-def _objection(name: str, pk: int) -> tuple[Round, Objection]:
+def _objection(request: HttpRequest, name: str, pk: int) -> tuple[Round, Objection]:
     round_ = selectors.round_get(name)
-    return round_, get_object_or_404(
-        Objection.objects.select_related("round__window"), pk=pk, round=round_
+    return round_, selectors.objection_get(
+        user=request.user, round=round_, pk=pk, now=timezone.now()
     )
 
 
 @login_required
 @require_POST
 def objection_cosign(request: HttpRequest, name: str, pk: int) -> HttpResponse:
-    round_, objection = _objection(name, pk)
+    round_, objection = _objection(request, name, pk)
     form = OnBehalfForm(request.POST)
     org = _org(form.data.get("organization", ""))
     _attempt(
@@ -90,7 +91,7 @@ def objection_cosign(request: HttpRequest, name: str, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def objection_withdraw(request: HttpRequest, name: str, pk: int) -> HttpResponse:
-    round_, objection = _objection(name, pk)
+    round_, objection = _objection(request, name, pk)
     org = _org(request.POST.get("organization", ""))
     _attempt(
         request,
@@ -105,7 +106,7 @@ def objection_withdraw(request: HttpRequest, name: str, pk: int) -> HttpResponse
 @login_required
 @require_POST
 def objection_acknowledge(request: HttpRequest, name: str, pk: int) -> HttpResponse:
-    round_, objection = _objection(name, pk)
+    round_, objection = _objection(request, name, pk)
     _attempt(
         request,
         lambda: review.objection_acknowledge(actor=request.user, objection=objection),
@@ -117,7 +118,7 @@ def objection_acknowledge(request: HttpRequest, name: str, pk: int) -> HttpRespo
 @login_required
 @require_POST
 def objection_decide(request: HttpRequest, name: str, pk: int) -> HttpResponse:
-    round_, objection = _objection(name, pk)
+    round_, objection = _objection(request, name, pk)
     form = DecisionForm(request.POST)
     if not form.is_valid():
         messages.error(request, "Choose uphold or dismiss and record the decision.")
@@ -161,7 +162,7 @@ def result_change_create(request: HttpRequest, name: str) -> HttpResponse:
 @require_POST
 def result_change_cancel(request: HttpRequest, name: str, pk: int) -> HttpResponse:
     round_ = selectors.round_get(name)
-    change = get_object_or_404(ResultChange, pk=pk, round=round_)
+    change = selectors.result_change_get(user=request.user, round=round_, pk=pk, now=timezone.now())
     _attempt(
         request,
         lambda: own_results.result_change_cancel(actor=request.user, change=change),

@@ -92,7 +92,8 @@ MATRIX = [
         "POST",
         "/api/rounds/{name}/result-changes/{pk}/cancel",
         None,
-        _statuses({"acme_submitter"}, 200),
+        # Outside the review committee the change is not found, as if it did not exist.
+        {**_statuses({"acme_submitter"}, 200), "outsider": 404, "member": 404},
         lambda: ResultChange.objects.filter(cancelled_at__isnull=False).exists(),
     ),
     ("GET", "/api/rounds/{name}/borrowing", None, ANY_CALLER, None),

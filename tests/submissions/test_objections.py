@@ -229,3 +229,36 @@ def test_the_periodic_sweep_closes_unsigned_objections_once_due(three, acme, amd
     assert objection.status == "withdrawn"
     scheduled = settings.CELERY_BEAT_SCHEDULE["close-unsigned-objections"]
     assert scheduled["task"] == "submissions.close_unsigned_objections"
+
+
+@pytest.mark.parametrize("action", ["cosign", "withdraw", "acknowledge", "decide"])
+def test_outside_the_review_an_objection_that_exists_looks_like_one_that_does_not(
+    client, three, acme, amd_submitter, member, action
+):
+    """A refusal for a real objection and a 404 for a made-up one would tell an outsider which
+    objections an embargoed round has: both are the same 404, on the page and in the API."""
+    from wg.services import api_token_create
+
+    objection = objection_file(actor=amd_submitter, round=three, against=acme, text="seeds")
+    missing = objection.pk + 1000
+    client.force_login(member)
+    pages = [
+        client.post(f"/rounds/v5.1/objections/{pk}/{action}/", {"organization": "alpha"})
+        for pk in (objection.pk, missing)
+    ]
+    assert [p.status_code for p in pages] == [404, 404]
+    api_action = "decision" if action == "decide" else action
+    token = {"Authorization": f"Bearer {api_token_create(actor=member, user=member, name='ci')[1]}"}
+    body = {"status": "upheld", "decision": "x"} if action == "decide" else {}
+    answers = [
+        client.post(
+            f"/api/rounds/v5.1/objections/{pk}/{api_action}",
+            body,
+            "application/json",
+            headers=token,
+        )
+        for pk in (objection.pk, missing)
+    ]
+    assert [a.status_code for a in answers] == [404, 404]
+    assert answers[0].json() == answers[1].json()
+    assert _signers(objection) == ["amd"]
