@@ -14,6 +14,7 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from ninja import Router, Schema, Status
 
+from core.errors import NotFound
 from submissions import selectors
 from submissions.models import HyperparameterBorrowing, ResultChange, ReviewAssignment
 from submissions.models.review import AssignmentPool
@@ -210,11 +211,11 @@ def assignment_add(request: HttpRequest, name: str, payload: AssignmentIn) -> St
 
 @router.delete("/rounds/{name}/assignments/{int:pk}", response={204: None}, auth=auth_required)
 def assignment_remove(request: HttpRequest, name: str, pk: int) -> Status:
-    assignment = get_object_or_404(
-        ReviewAssignment.objects.select_related("round", "reviewer", "reviewee"),
-        pk=pk,
-        round__name=name,
-    )
+    # Among the assignments the caller may see: outside the review committee one that exists
+    # is not found, like one that does not.
+    assignment = next((a for a in _overview(request, name).assignments if a.pk == pk), None)
+    if assignment is None:
+        raise NotFound("No such assignment.")
     assignments.review_assignment_remove(actor=request.user, assignment=assignment)
     return Status(204, None)
 

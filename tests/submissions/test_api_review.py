@@ -121,7 +121,8 @@ MATRIX = [
         "DELETE",
         "/api/rounds/{name}/assignments/{pk}",
         None,
-        _statuses({"review_chair", "chair"}, 204),
+        # Outside the review committee the assignment is not found, as if it did not exist.
+        {**_statuses({"review_chair", "chair"}, 204), "outsider": 404, "member": 404},
         lambda: not ReviewAssignment.objects.exists(),
     ),
     (
