@@ -40,7 +40,8 @@ def round_benchmark_versions(round: Round) -> list[BenchmarkVersion]:
     from mlperf_logging.benchmark_meta import get_allowed_benchmarks  # small, no NumPy
 
     allowed = set(get_allowed_benchmarks("training", round_ruleset(round)))
-    return [v for v in round.benchmark_versions.all() if v.benchmark.slug in allowed]
+    versions = round.benchmark_versions.select_related("benchmark")
+    return [v for v in versions if v.benchmark.slug in allowed]
 
 
 def round_freeze(round: Round) -> RoundRuleFreeze | None:
