@@ -1,24 +1,23 @@
 """REST API for what the round page offers during review besides objections: a submitter's
 result changes and hyperparameter-borrowing declarations, and the review chair's assignments.
 
-Reads go through ``selectors.review_overview``, as the round page does, so a caller sees only
-what the embargo lets it see; writes call the same services as the pages.
+Reads go through the selectors of the round page's review (``selectors.review``), so a caller
+sees only what the embargo lets it see; writes call the same services as the pages.
 """
 
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from ninja import Router, Schema, Status
 
-from core.errors import NotFound
 from submissions import selectors
 from submissions.models import HyperparameterBorrowing, ResultChange, ReviewAssignment
 from submissions.models.review import AssignmentPool
-from submissions.selectors.review import ReviewOverview
 from submissions.services import assignments, own_results
 from wg.api_auth import auth_required
 from wg.models import Organization
@@ -126,10 +125,9 @@ def _org(slug: str) -> Organization:
     return get_object_or_404(Organization, slug=slug)
 
 
-def _overview(request: HttpRequest, name: str) -> ReviewOverview:
-    return selectors.review_overview(
-        user=request.user, round=selectors.round_get(name), now=timezone.now()
-    )
+def _seen(request: HttpRequest, name: str) -> dict[str, Any]:
+    """What the visibility selectors take: the caller, the round, the time."""
+    return {"user": request.user, "round": selectors.round_get(name), "now": timezone.now()}
 
 
 # --- A submitter's own results ------------------------------------------------------------------
@@ -139,7 +137,7 @@ def _overview(request: HttpRequest, name: str) -> ReviewOverview:
 def result_change_list(request: HttpRequest, name: str) -> list[ResultChangeOut]:
     """Active withdrawals and moves to open: every organisation's for the review committee,
     the caller's own organisations' for anyone else."""
-    return [_change_out(c) for c in _overview(request, name).changes]
+    return [_change_out(c) for c in selectors.result_changes_visible(**_seen(request, name))]
 
 
 @router.post("/rounds/{name}/result-changes", response={201: ResultChangeOut}, auth=auth_required)
@@ -160,16 +158,14 @@ def result_change_request(request: HttpRequest, name: str, payload: ResultChange
     "/rounds/{name}/result-changes/{int:pk}/cancel", response=ResultChangeOut, auth=auth_required
 )
 def result_change_cancel(request: HttpRequest, name: str, pk: int) -> ResultChangeOut:
-    change = selectors.result_change_get(
-        user=request.user, round=selectors.round_get(name), pk=pk, now=timezone.now()
-    )
+    change = selectors.result_change_get(pk=pk, **_seen(request, name))
     return _change_out(own_results.result_change_cancel(actor=request.user, change=change))
 
 
 @router.get("/rounds/{name}/borrowing", response=list[BorrowingOut], auth=auth_required)
 def borrowing_list(request: HttpRequest, name: str) -> list[BorrowingOut]:
     """Hyperparameter-borrowing declarations, seen as on the round page."""
-    return [_borrowing_out(b) for b in _overview(request, name).borrowings]
+    return [_borrowing_out(b) for b in selectors.borrowings_visible(**_seen(request, name))]
 
 
 @router.post("/rounds/{name}/borrowing", response={201: BorrowingOut}, auth=auth_required)
@@ -192,7 +188,7 @@ def borrowing_declare(request: HttpRequest, name: str, payload: BorrowingIn) -> 
 
 @router.get("/rounds/{name}/assignments", response=list[AssignmentOut], auth=auth_required)
 def assignment_list(request: HttpRequest, name: str) -> list[AssignmentOut]:
-    return [_assignment_out(a) for a in _overview(request, name).assignments]
+    return [_assignment_out(a) for a in selectors.assignments_visible(**_seen(request, name))]
 
 
 @router.post("/rounds/{name}/assignments", response={201: AssignmentOut}, auth=auth_required)
@@ -211,11 +207,8 @@ def assignment_add(request: HttpRequest, name: str, payload: AssignmentIn) -> St
 
 @router.delete("/rounds/{name}/assignments/{int:pk}", response={204: None}, auth=auth_required)
 def assignment_remove(request: HttpRequest, name: str, pk: int) -> Status:
-    # Among the assignments the caller may see: outside the review committee one that exists
-    # is not found, like one that does not.
-    assignment = next((a for a in _overview(request, name).assignments if a.pk == pk), None)
-    if assignment is None:
-        raise NotFound("No such assignment.")
+    # Outside the review committee one that exists is not found, like one that does not.
+    assignment = selectors.assignment_get(pk=pk, **_seen(request, name))
     assignments.review_assignment_remove(actor=request.user, assignment=assignment)
     return Status(204, None)
 
@@ -227,7 +220,9 @@ def assignments_compute(request: HttpRequest, name: str) -> AssignmentPlanOut:
     plan = assignments.review_assignments_compute(actor=request.user, round=round_)
     orgs = Organization.objects.in_bulk([org_id for org_id, _pool in plan.unassigned])
     return AssignmentPlanOut(
-        assignments=[_assignment_out(a) for a in _overview(request, name).assignments],
+        assignments=[
+            _assignment_out(a) for a in selectors.assignments_visible(**_seen(request, name))
+        ],
         unassigned=[
             UnassignedOut(organization=orgs[org_id].slug, pool=pool)
             for org_id, pool in plan.unassigned

@@ -18,9 +18,13 @@ from submissions.selectors.results import (
     score_history,
 )
 from submissions.selectors.review import (
+    assignment_get,
+    assignments_visible,
+    borrowings_visible,
     objection_get,
     publication_blockers,
     result_change_get,
+    result_changes_visible,
     review_overview,
 )
 from submissions.selectors.rounds import (
@@ -37,7 +41,10 @@ from submissions.selectors.verdicts import version_finding_groups, version_verdi
 __all__ = [
     "EXPORT_COLUMNS",
     "RoundOverview",
+    "assignment_get",
+    "assignments_visible",
     "benchmark_across_rounds",
+    "borrowings_visible",
     "objection_get",
     "publication_blockers",
     "published_benchmarks",
@@ -46,6 +53,7 @@ __all__ = [
     "published_rounds",
     "published_system_detail",
     "result_change_get",
+    "result_changes_visible",
     "results_document",
     "results_table",
     "review_overview",

@@ -202,12 +202,36 @@ def _visible_objections(user: Any, round: Round, *, reviewing: bool) -> QuerySet
 
 
 def _visible_changes(user: Any, round: Round, *, reviewing: bool) -> QuerySet[ResultChange]:
+    """Result changes (cancelled ones too): all for the review committee, else one's own."""
     changes = ResultChange.objects.filter(round=round).select_related(
         "organization", "round__window"
     )
     if reviewing:
         return changes
     return changes.filter(organization_id__in=acts_for_organizations(user))
+
+
+def _active_changes(user: Any, round: Round, *, reviewing: bool) -> list[ResultChange]:
+    return list(
+        _visible_changes(user, round, reviewing=reviewing).filter(cancelled_at__isnull=True)
+    )
+
+
+def _visible_borrowings(
+    user: Any, round: Round, *, reviewing: bool
+) -> QuerySet[HyperparameterBorrowing]:
+    borrowings = round.borrowings.select_related("organization", "borrowed_from")
+    if reviewing:
+        return borrowings
+    return borrowings.filter(organization_id__in=acts_for_organizations(user))
+
+
+def _visible_assignments(round: Round, *, reviewing: bool) -> QuerySet[ReviewAssignment]:
+    """The review assignments, for the review committee only."""
+    rows = ReviewAssignment.objects.filter(round=round)
+    if not reviewing:
+        return rows.none()
+    return rows.select_related("round", "reviewer", "reviewee")
 
 
 def objection_get(*, user: Any, round: Round, pk: int, now: datetime) -> Objection:
@@ -229,25 +253,42 @@ def result_change_get(*, user: Any, round: Round, pk: int, now: datetime) -> Res
     return change
 
 
+def assignment_get(*, user: Any, round: Round, pk: int, now: datetime) -> ReviewAssignment:
+    """A review assignment of ``round``, for the review committee; else ``NotFound``."""
+    reviewing = can_review_round(user, round, now=now)
+    assignment = _visible_assignments(round, reviewing=reviewing).filter(pk=pk).first()
+    if assignment is None:
+        raise NotFound("No such assignment.")
+    return assignment
+
+
+# The review's lists one at a time, for the API: the rows ``review_overview`` shows, without
+# the rest of the overview (the submitters' rows count every counting version's results).
+
+
+def result_changes_visible(*, user: Any, round: Round, now: datetime) -> list[ResultChange]:
+    """The active withdrawals and moves to open the user may see."""
+    return _active_changes(user, round, reviewing=can_review_round(user, round, now=now))
+
+
+def borrowings_visible(*, user: Any, round: Round, now: datetime) -> list[HyperparameterBorrowing]:
+    return list(_visible_borrowings(user, round, reviewing=can_review_round(user, round, now=now)))
+
+
+def assignments_visible(*, user: Any, round: Round, now: datetime) -> list[ReviewAssignment]:
+    return list(_visible_assignments(round, reviewing=can_review_round(user, round, now=now)))
+
+
 def review_overview(*, user: Any, round: Round, now: datetime) -> ReviewOverview:
     reviewing = can_review_round(user, round, now=now)
-    mine = acts_for_organizations(user)
     objections = _visible_objections(user, round, reviewing=reviewing)
-    changes = _visible_changes(user, round, reviewing=reviewing).filter(cancelled_at__isnull=True)
-    borrowings = round.borrowings.select_related("organization", "borrowed_from")
-    if not reviewing:
-        borrowings = borrowings.filter(organization_id__in=mine)
     return ReviewOverview(
         reviewing=reviewing,
         submitters=_submitter_rows(round) if reviewing else [],
-        assignments=list(
-            ReviewAssignment.objects.filter(round=round).select_related("reviewer", "reviewee")
-        )
-        if reviewing
-        else [],
+        assignments=list(_visible_assignments(round, reviewing=reviewing)),
         objections=[_objection_view(user, o, now) for o in objections],
-        changes=list(changes),
-        borrowings=list(borrowings),
+        changes=_active_changes(user, round, reviewing=reviewing),
+        borrowings=list(_visible_borrowings(user, round, reviewing=reviewing)),
     )
 
 
