@@ -281,7 +281,8 @@ def round_reschedule(
     reason), and one transition event per phase moved.
     """
     _require_planner(actor)
-    if not reason.strip():
+    reason = reason.strip()
+    if not reason:
         raise DomainError("A reschedule needs a reason (e.g. the decision that moved the date).")
     now = now or timezone.now()
     with transaction.atomic():
@@ -301,12 +302,12 @@ def round_reschedule(
             obj=locked,
             before=_dates(old_date, old_publication, {k: b for k, (b, _a) in moved.items()}),
             after=_dates(submission_date, publication, {k: a for k, (_b, a) in moved.items()}),
-            reason=reason.strip(),
+            reason=reason,
         )
         notifications.round_rescheduled(
             round=locked,
             before=(old_date, old_publication),
-            reason=reason.strip(),
+            reason=reason,
             event_id=event.pk,
             actor=actor,
         )
@@ -318,7 +319,7 @@ def round_reschedule(
                 round_=locked,
                 old_reached=old_reached,
                 new_reached=_phase_reached(milestones, now),
-                reason=reason.strip(),
+                reason=reason,
             )
     round.submission_date, round.publication_date = submission_date, publication
     round.status = locked.status
